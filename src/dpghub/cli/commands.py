@@ -1,0 +1,3 @@
+"""Import every command module so that each registers itself on the ``dpghub`` group."""
+
+from dpghub.cli import registry  # noqa: F401

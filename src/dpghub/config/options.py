@@ -1,0 +1,116 @@
+"""Every setting DPG Hub reads, declared once with its type, default and help text.
+
+Values come from, in order of precedence: environment variables ``DPGHUB_<NAME>``, then the TOML
+file named by ``DPGHUB_CONFIG`` (keys in lower case, without the prefix), then the default here.
+``dpghub config`` prints them all; ``docs/configuration.md`` is generated from this table.
+This module is Django-free so that the CLI can read it before Django is set up.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+
+class ConfigError(ValueError):
+    """A setting has a value that cannot be used; the message names the setting and the source."""
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected a boolean (true/false/1/0/yes/no), got {value!r}")
+
+
+def _list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+    @property
+    def env(self) -> str:
+        return f"DPGHUB_{self.name}"
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("DATA_DIR", "./var", "Directory for the SQLite database, job logs and screening checkouts."),
+    Option("DATABASE_URL", "", "PostgreSQL URL (postgresql://user:pass@host:port/db). Empty: SQLite in DATA_DIR."),
+    Option("SECRET_KEY", "", "Django secret key. Empty: a random key is generated once and kept in DATA_DIR."),
+    Option("DEBUG", False, "Development mode: detailed error pages. Never in production.", _bool),
+    Option("ALLOWED_HOSTS", ["127.0.0.1", "localhost"], "Host names the site answers to (comma-separated).", _list),
+    Option("SECURE_COOKIES", False, "Send session and CSRF cookies over HTTPS only (set true behind TLS).", _bool),
+    Option("HOST", "127.0.0.1", "Address `dpghub serve` binds to."),
+    Option("PORT", 8000, "Port `dpghub serve` listens on.", int),
+    Option("WEB_WORKERS", 2, "Worker processes of the production web server.", int),
+    Option("JOB_BACKEND", "embedded", "`embedded`: jobs run in a worker thread of `dpghub serve`, no broker. "
+           "`celery`: jobs are sent to Celery workers through BROKER_URL.", str),
+    Option("BROKER_URL", "redis://127.0.0.1:6379/0", "Celery broker URL (Redis or RabbitMQ) when JOB_BACKEND=celery."),
+    Option("LOAD_SHIPPED_DATA", True, "Load the DPGA records shipped with DPG Hub on first start.", _bool),
+    Option("PAGE_SIZE", 20, "Goods per page on the list page and the API (the API accepts up to 100).", int),
+    Option("LANGUAGE_CODE", "en", "Default interface language (ISO 639-1)."),
+    Option("LOGIN_RATE", "10/m", "Login attempts allowed per client address (count/period: s, m, h)."),
+    Option("WRITE_API_RATE", "60/m", "Write API calls allowed per token (count/period: s, m, h)."),
+    Option("RENEWAL_WINDOW_DAYS", 60, "Days before expiry when a renewal application is created.", int),
+    Option("RECOGNITION_DAYS", 365, "Days a DPG recognition stays valid.", int),
+)
+
+_BY_NAME = {option.name: option for option in OPTIONS}
+
+
+def _file_values() -> tuple[dict[str, Any], str | None]:
+    path = os.environ.get("DPGHUB_CONFIG")
+    if not path:
+        return {}, None
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"DPGHUB_CONFIG names {path}, which does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    unknown = sorted(set(data) - {name.lower() for name in _BY_NAME})
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; see `dpghub config`")
+    return {key.upper(): value for key, value in data.items()}, path
+
+
+def load() -> dict[str, Any]:
+    """Resolve every option; raise :class:`ConfigError` naming the culprit on a bad value."""
+    from_file, path = _file_values()
+    resolved: dict[str, Any] = {}
+    for option in OPTIONS:
+        raw = os.environ.get(option.env)
+        source = option.env
+        if raw is None and option.name in from_file:
+            value = from_file[option.name]
+            source = f"{path}: {option.name.lower()}"
+            if isinstance(value, str):
+                raw = value
+            else:
+                resolved[option.name] = value
+                continue
+        if raw is None:
+            resolved[option.name] = option.default
+            continue
+        try:
+            resolved[option.name] = option.parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{source}: {exc}") from exc
+    return resolved
+
+
+def data_dir(values: dict[str, Any] | None = None) -> Path:
+    values = values or load()
+    return Path(values["DATA_DIR"]).expanduser().resolve()
