@@ -1,0 +1,76 @@
+"""Vocabularies of the catalogue: stored codes, translated labels."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    SOFTWARE = "open-software", _("Open Software")
+    DATA = "open-data", _("Open Data")
+    CONTENT = "open-content", _("Open Content")
+    AI_MODEL = "open-ai-model", _("Open AI Model")
+    STANDARD = "open-standard", _("Open Standard (no longer assessed)")
+
+
+#: The category names used by dpghub.core (the DPG Standard's own words).
+CATEGORY_CORE_NAME = {
+    Category.SOFTWARE: "Open Software",
+    Category.DATA: "Open Data",
+    Category.CONTENT: "Open Content",
+    Category.AI_MODEL: "Open AI Model",
+    Category.STANDARD: "Open Standard",
+}
+
+
+class Stage(models.TextChoices):
+    NOMINEE = "nominee", _("Nominee")
+    DPG = "dpg", _("Digital public good")
+    EXPIRED = "expired", _("Expired")
+    ARCHIVED = "archived", _("Archived")
+    EXCLUDED = "excluded", _("Excluded")
+
+
+class OrganisationRole(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    MAINTAINER = "maintainer", _("Maintainer")
+    FUNDER = "funder", _("Funder")
+    IMPLEMENTER = "implementer", _("Implementer")
+
+
+class CountryRole(models.TextChoices):
+    DEVELOPMENT = "development", _("Developed in")
+    DEPLOYMENT = "deployment", _("Deployed in")
+
+
+class Facet(models.TextChoices):
+    """Facets of the list page and the API; values are stored in :class:`FacetEntry`."""
+
+    CATEGORY = "category", _("Category")
+    STAGE = "stage", _("Stage")
+    SDG = "sdg", _("Sustainable Development Goal")
+    LICENSE = "license", _("Licence")
+    DEVELOPMENT_COUNTRY = "development_country", _("Country of development")
+    DEPLOYMENT_COUNTRY = "deployment_country", _("Country of deployment")
+    SECTOR = "sector", _("Sector")
+
+
+class AssessmentSource(models.TextChoices):
+    IMPORTED = "imported", _("Imported from the DPGA registry")
+    CROWD_REVIEW = "crowd-review", _("Imported crowdsourced review")
+    REVIEW = "review", _("Review done in DPG Hub")
+
+
+class IndicatorStatus(models.TextChoices):
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+    NOT_APPLICABLE = "not-applicable", _("Not applicable")
+    WAITING = "waiting-for-clarification", _("Waiting for clarification")
+    CONSULTATION = "under-consultation", _("Under consultation")
+    DECLARED = "declared", _("Declared by the applicant, not reviewed here")
+    NO_EVIDENCE = "no-evidence", _("No evidence in the source")
+
+
+class ExternalIdScheme(models.TextChoices):
+    DPGA_APPLICATION = "dpga-application", _("DPGA application id")
+    DPGID = "dpgid", _("DPGA dpgid")
+    LEGACY_SLUG = "legacy-slug", _("DPGA legacy slug (publicgoods-candidates file name)")

@@ -1,0 +1,65 @@
+"""Derived indexes of goods: facet entries and the full-text document.
+
+Both are rebuilt from the canonical tables by :func:`goods_reindex`, the only writer of
+``FacetEntry`` and ``SearchDocument``. Call it inside the transaction that changed the goods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from dpghub.catalog.enums import CountryRole, Facet
+from dpghub.catalog.models import FacetEntry, Good, SearchDocument
+
+_CHUNK = 500
+
+
+def _facet_values(good: Good) -> set[tuple[str, str]]:
+    values: set[tuple[str, str]] = {(Facet.STAGE, good.stage)}
+    values |= {(Facet.CATEGORY, code) for code in good.categories}
+    values |= {(Facet.SECTOR, sector) for sector in good.sectors}
+    values |= {(Facet.SDG, str(link.sdg)) for link in good.sdgs.all()}
+    values |= {(Facet.LICENSE, lic.expression) for lic in good.licenses.all()}
+    for country in good.countries.all():
+        facet = Facet.DEVELOPMENT_COUNTRY if country.role == CountryRole.DEVELOPMENT else Facet.DEPLOYMENT_COUNTRY
+        values.add((facet, country.country))
+    return values
+
+
+def _document(good: Good) -> tuple[str, str]:
+    title = " ".join([good.name, *good.aliases])
+    parts = [good.description]
+    parts += [link.relevance for link in good.sdgs.all()]
+    parts += [link.organisation.name for link in good.organisation_links.all()]
+    return title, "\n".join(part for part in parts if part)
+
+
+def goods_reindex(*, good_ids: Iterable[int] | None = None) -> int:
+    """Rebuild facet entries and search documents for the given goods (all goods when None).
+
+    Returns the number of goods reindexed. Runs in one transaction.
+    """
+    queryset = Good.objects.all() if good_ids is None else Good.objects.filter(id__in=list(good_ids))
+    queryset = queryset.prefetch_related("sdgs", "licenses", "countries", "organisation_links__organisation")
+    count = 0
+    with transaction.atomic():
+        ids = list(queryset.values_list("id", flat=True))
+        for start in range(0, len(ids), _CHUNK):
+            chunk_ids = ids[start : start + _CHUNK]
+            goods = list(queryset.filter(id__in=chunk_ids))
+            FacetEntry.objects.filter(good_id__in=chunk_ids).delete()
+            SearchDocument.objects.filter(good_id__in=chunk_ids).delete()
+            FacetEntry.objects.bulk_create(
+                FacetEntry(good=good, facet=facet, value=value)
+                for good in goods
+                for facet, value in sorted(_facet_values(good))
+            )
+            SearchDocument.objects.bulk_create(
+                SearchDocument(good=good, title=title, body=body)
+                for good in goods
+                for title, body in [_document(good)]
+            )
+            count += len(goods)
+    return count
