@@ -9,16 +9,13 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import FloatField, QuerySet
+from django.db.models.expressions import RawSQL
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_TOKENS = 12
 
 SQLITE_TABLE = "catalog_search_fts"
-PG_VECTOR = (
-    "(setweight(to_tsvector('english'::regconfig, catalog_searchdocument.title), 'A') || "
-    "setweight(to_tsvector('english'::regconfig, catalog_searchdocument.body), 'B'))"
-)
 
 
 def tokens(text: str) -> list[str]:
@@ -38,6 +35,27 @@ def _pg_tsquery(words: list[str]) -> str:
     return " & ".join(parts)
 
 
+def _sql(words: list[str]) -> tuple[str, str, list[str]]:
+    """(matching ids subquery, rank of the outer good subquery, params) for this database."""
+    if connection.vendor == "sqlite":
+        match = _sqlite_match(words)
+        ids = f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s"
+        rank = (
+            f"SELECT bm25({SQLITE_TABLE}, 10.0, 1.0) FROM {SQLITE_TABLE} "
+            f"WHERE {SQLITE_TABLE} MATCH %s AND rowid = catalog_good.id"
+        )
+        return ids, rank, [match]
+    if connection.vendor == "postgresql":
+        query = _pg_tsquery(words)
+        ids = "SELECT good_id FROM catalog_searchdocument WHERE search_vector @@ to_tsquery('english', %s)"
+        rank = (
+            "SELECT -ts_rank(search_vector, to_tsquery('english', %s)) FROM catalog_searchdocument "
+            "WHERE good_id = catalog_good.id"
+        )
+        return ids, rank, [query]
+    raise NotImplementedError(f"full-text search is not implemented for {connection.vendor}")
+
+
 def apply(queryset: QuerySet, text: str, *, rank: bool) -> QuerySet:
     """Restrict ``queryset`` (of Good) to goods matching ``text``; annotate ``search_rank`` if asked.
 
@@ -46,20 +64,8 @@ def apply(queryset: QuerySet, text: str, *, rank: bool) -> QuerySet:
     words = tokens(text)
     if not words:
         return queryset
-    if connection.vendor == "sqlite":
-        return queryset.extra(
-            tables=[SQLITE_TABLE],
-            where=[f"{SQLITE_TABLE}.rowid = catalog_good.id", f"{SQLITE_TABLE} MATCH %s"],
-            params=[_sqlite_match(words)],
-            select={"search_rank": f"bm25({SQLITE_TABLE}, 10.0, 1.0)"} if rank else {},
-        )
-    if connection.vendor == "postgresql":
-        query = _pg_tsquery(words)
-        return queryset.extra(
-            tables=["catalog_searchdocument"],
-            where=["catalog_searchdocument.good_id = catalog_good.id", f"{PG_VECTOR} @@ to_tsquery('english', %s)"],
-            params=[query],
-            select={"search_rank": f"-ts_rank({PG_VECTOR}, to_tsquery('english', %s))"} if rank else {},
-            select_params=[query] if rank else [],
-        )
-    raise NotImplementedError(f"full-text search is not implemented for {connection.vendor}")
+    ids, rank_sql, params = _sql(words)
+    queryset = queryset.filter(id__in=RawSQL(ids, params))
+    if rank:
+        queryset = queryset.annotate(search_rank=RawSQL(rank_sql, params, output_field=FloatField()))
+    return queryset
