@@ -1,0 +1,72 @@
+"""Requesting and recording screenings. Permission checks live here, not in the views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from dpghub.catalog.models import Good
+from dpghub.common.audit import activity_record
+from dpghub.common.jobs import job_enqueue
+from dpghub.screening.errors import NoRepository, NotAllowed
+from dpghub.screening.models import ScreeningRun, ScreeningStatus
+
+JOB_KIND = "screening.screen_good"
+PERMISSION = "screening.add_screeningrun"
+
+
+def screening_request(*, actor: Any | None, good: Good, repository_url: str | None = None,
+                      actor_label: str = "") -> ScreeningRun:
+    """Queue a screening of ``good``'s repository (its first one unless ``repository_url`` is given).
+
+    ``actor`` is a user who needs the ``screening.add_screeningrun`` permission, or None for the
+    system (then ``actor_label`` names it, e.g. 'system:rescreen').
+    """
+    if actor is not None and not actor.has_perm(PERMISSION):
+        raise NotAllowed()
+    if actor is None and not actor_label:
+        raise ValueError("a system request needs an actor_label")
+    url = repository_url or next(iter(good.repositories.values_list("url", flat=True)), None)
+    if not url:
+        raise NoRepository(good.slug)
+    with transaction.atomic():
+        run = ScreeningRun.objects.create(good=good, repository_url=url, requested_by=actor)
+        run.job = job_enqueue(kind=JOB_KIND, params={"screening_run_id": run.pk})
+        run.save(update_fields=["job"])
+        activity_record(actor=actor, actor_label=actor_label, action="screening.run.request", target=run,
+                        data={"good": good.slug, "repository": url})
+    return run
+
+
+def screening_record_result(*, run: ScreeningRun, report: dict[str, Any], commit: str, root_license: str) -> None:
+    """Store a finished report, and the previous root licence when it changed."""
+    previous = (
+        ScreeningRun.objects.filter(good=run.good, status=ScreeningStatus.SUCCEEDED)
+        .exclude(pk=run.pk)
+        .order_by("-finished_at", "-id")
+        .values_list("root_license", flat=True)
+        .first()
+    )
+    with transaction.atomic():
+        run.status = ScreeningStatus.SUCCEEDED
+        run.report = report
+        run.commit = commit or ""
+        run.root_license = root_license or ""
+        run.previous_root_license = previous if previous is not None and previous != run.root_license else ""
+        run.finished_at = timezone.now()
+        run.error = ""
+        run.save()
+        activity_record(actor=None, actor_label="system:screening", action="screening.run.finish", target=run,
+                        data={"root_license": run.root_license, "license_changed": run.license_changed})
+
+
+def screening_record_failure(*, run: ScreeningRun, error: str) -> None:
+    with transaction.atomic():
+        run.status = ScreeningStatus.FAILED
+        run.error = error
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        activity_record(actor=None, actor_label="system:screening", action="screening.run.fail", target=run,
+                        data={"error": error[:500]})
