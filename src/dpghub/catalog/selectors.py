@@ -6,9 +6,10 @@ Everything here applies the public visibility rules: contacts (personal data) ar
 from __future__ import annotations
 
 import math
+import uuid
 from dataclasses import dataclass, field, fields
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dpghub.catalog import search
@@ -112,7 +113,8 @@ def goods_search(
     items = list(
         queryset.order_by(*SORTS[sort_key])
         .prefetch_related("licenses", "sdgs")
-        .only("id", "slug", "name", "description", "categories", "stage", "updated_at")[offset : offset + page_size]
+        .only("id", "uid", "slug", "name", "description", "categories", "stage", "updated_at")
+        [offset : offset + page_size]
     )
     facets = goods_facets(filters=filters) if with_facets else {}
     return GoodPage(items=items, total=total, page=page, page_size=page_size, sort=sort, facets=facets)
@@ -136,7 +138,10 @@ def goods_facets(*, filters: GoodFilters) -> dict[str, list[tuple[str, int]]]:
 
 
 def good_get(*, slug: str) -> Good:
-    """A good with everything its public page shows; raises GoodNotFound."""
+    """A good with everything its public page shows; raises GoodNotFound.
+
+    ``slug`` may also be the good's uid (a UUID), so that stable links keep working after a rename.
+    """
     queryset = Good.objects.prefetch_related(
         "licenses",
         "sdgs",
@@ -155,7 +160,12 @@ def good_get(*, slug: str) -> Good:
             ),
         ),
     )
+    lookup = Q(slug=slug)
     try:
-        return queryset.get(slug=slug)
+        lookup |= Q(uid=uuid.UUID(slug))
+    except ValueError:
+        pass
+    try:
+        return queryset.get(lookup)
     except Good.DoesNotExist:
         raise GoodNotFound(slug) from None

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "dpghub.catalog",
     "dpghub.screening",
     "dpghub.web",
+    "dpghub.api",
 ]
 
 MIDDLEWARE = [

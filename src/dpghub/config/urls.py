@@ -1,5 +1,12 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from dpghub.api.api import api
+from dpghub.api.errors import not_found as api_not_found
 
 urlpatterns = [
+    path("api/v1/", api.urls),
+    # Anything else under /api/ answers in the API's error shape, not with an HTML 404 page.
+    re_path(r"^api/", api_not_found),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("dpghub.web.urls")),
 ]

@@ -1,0 +1,229 @@
+"""/goods and /facets: parse the query, call the catalogue's selectors, render the schemas."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema
+
+from dpghub.api import labels
+from dpghub.api.schemas import Error, FacetsResponse, GoodDetail, GoodList, SortKey
+from dpghub.catalog.enums import AssessmentSource, Category, Facet, IndicatorStatus, OrganisationRole, Stage
+from dpghub.catalog.models import Good
+from dpghub.catalog.selectors import MAX_PAGE_SIZE, GoodFilters, good_get, goods_facets, goods_search
+from dpghub.core.standard import INDICATOR_CODES, indicator
+
+router = Router(tags=["goods"])
+
+CountryCode = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
+
+
+class FilterQuery(Schema):
+    q: str = Field("", max_length=200, description="Full-text search: name, aliases, description, "
+                   "SDG relevance text, organisations. Every word must match; the last one as a prefix.")
+    category: list[Category] = Field([], description="Category code; repeat for OR.")
+    stage: list[Stage] = Field([], description="Stage code; repeat for OR.")
+    sdg: list[Annotated[int, Field(ge=1, le=17)]] = Field([], description="SDG number 1-17; repeat for OR.")
+    license: list[str] = Field([], description="SPDX licence expression; repeat for OR.")
+    development_country: list[CountryCode] = Field([], description="ISO 3166-1 alpha-2 code; repeat for OR.")
+    deployment_country: list[CountryCode] = Field([], description="ISO 3166-1 alpha-2 code; repeat for OR.")
+    sector: list[str] = Field([], description="Sector; repeat for OR.")
+
+    def to_filters(self) -> GoodFilters:
+        return GoodFilters(
+            q=self.q,
+            category=tuple(str(v.value) for v in self.category),
+            stage=tuple(str(v.value) for v in self.stage),
+            sdg=tuple(str(v) for v in self.sdg),
+            license=tuple(self.license),
+            development_country=tuple(v.upper() for v in self.development_country),
+            deployment_country=tuple(v.upper() for v in self.deployment_country),
+            sector=tuple(self.sector),
+        )
+
+
+class PageQuery(Schema):
+    sort: SortKey = Field("relevance", description="relevance (falls back to name without q), name, -name, "
+                          "updated (most recently changed first).")
+    page: int = Field(1, ge=1, description="1-based page number.")
+    page_size: int = Field(settings.DPGHUB_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Goods per page.")
+
+
+def _query_string(request: HttpRequest, **overrides: object) -> str:
+    params = [(key, value) for key, values in request.GET.lists() if key not in overrides for value in values]
+    params += [(key, str(value)) for key, value in overrides.items()]
+    return urlencode(params)
+
+
+def _html_url(good: Good) -> str:
+    return reverse("web:good-detail", kwargs={"slug": good.slug})
+
+
+def _api_url(good: Good) -> str:
+    return reverse("api-v1:good_detail", kwargs={"id": good.slug})
+
+
+def _sdg_refs(good: Good) -> list[dict]:
+    return [{"number": link.sdg, "name": labels.sdg_name(link.sdg)} for link in good.sdgs.all()]
+
+
+def _summary(good: Good) -> dict:
+    return {
+        "id": good.slug,
+        "uid": good.uid,
+        "name": good.name,
+        "description": good.description,
+        "categories": [labels.label(Category, code) for code in good.categories],
+        "stage": labels.label(Stage, good.stage),
+        "sdgs": _sdg_refs(good),
+        "licenses": [lic.expression for lic in good.licenses.all()],
+        "updated_at": good.updated_at,
+        "url": _api_url(good),
+        "html_url": _html_url(good),
+    }
+
+
+@router.get("/goods", response={200: GoodList, 400: Error, 422: Error}, url_name="goods_list", operation_id="goods_list",
+            summary="Search and filter the registry")
+def goods_list(request: HttpRequest, filters: Query[FilterQuery], paging: Query[PageQuery]) -> dict:
+    """Goods matching the filters (AND across filters, OR within one), one page at a time."""
+    result = goods_search(filters=filters.to_filters(), sort=paging.sort, page=paging.page,
+                          page_size=paging.page_size, with_facets=False)
+    base = reverse("api-v1:goods_list")
+    last = result.num_pages
+
+    def link(page: int) -> str:
+        return f"{base}?{_query_string(request, page=page)}"
+
+    return {
+        "total": result.total,
+        "page": result.page,
+        "page_size": result.page_size,
+        "num_pages": last,
+        "sort": result.sort,
+        "items": [_summary(good) for good in result.items],
+        "links": {
+            "self": link(result.page),
+            "first": link(1),
+            "last": link(last),
+            "next": link(result.page + 1) if result.page < last else None,
+            "prev": link(min(result.page - 1, last)) if result.page > 1 else None,
+            "html": f"{reverse('web:goods-list')}?{_query_string(request)}".rstrip("?"),
+        },
+    }
+
+
+@router.get("/facets", response={200: FacetsResponse, 400: Error, 422: Error}, url_name="facets", operation_id="facets",
+            summary="Facet counts of the goods matching the filters")
+def facets(request: HttpRequest, filters: Query[FilterQuery]) -> dict:
+    """For each facet, every value present in the result with the number of goods that have it."""
+    counts = goods_facets(filters=filters.to_filters())
+    # Every good has exactly one stage entry in the facet index, so their sum is the number of goods.
+    total = sum(count for _value, count in counts[Facet.STAGE])
+    return {
+        "total": total,
+        "facets": {
+            facet: [{"value": value, "label": labels.facet_label(facet, value), "count": count}
+                    for value, count in values]
+            for facet, values in counts.items()
+        },
+    }
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _indicators(assessment) -> list[dict]:
+    results = {result.indicator: result for result in assessment.results.all()}
+    codes = list(INDICATOR_CODES)
+    if "9" in results:  # records of older versions judged indicator 9 as one
+        codes.insert(codes.index("9a"), "9")
+    codes += sorted(code for code in results if code not in codes)
+    out = []
+    for code in codes:
+        result = results.get(code)
+        try:
+            title = indicator(code).title
+        except KeyError:
+            title = indicator("9a").title.split(":")[0] if code == "9" else code
+        out.append({
+            "indicator": code,
+            "title": title,
+            "status": labels.label(IndicatorStatus, result.status) if result else None,
+            "summary": result.summary if result else "",
+            "evidence": [
+                {"text": _text(item.get("text")), "url": _text(item.get("url")), "field": _text(item.get("field"))}
+                for item in (result.evidence if result else []) if isinstance(item, dict)
+            ],
+            "source_fields": [_text(name) for name in (result.source_fields if result else [])],
+            "confidence": result.confidence if result else None,
+        })
+    return out
+
+
+def _detail(good: Good) -> dict:
+    countries: dict[str, list[dict]] = {"development": [], "deployment": []}
+    for link in good.countries.all():
+        countries.setdefault(link.role, []).append({"code": link.country, "name": labels.country(link.country)})
+    return {
+        "id": good.slug,
+        "uid": good.uid,
+        "name": good.name,
+        "aliases": list(good.aliases),
+        "description": good.description,
+        "website": good.website,
+        "categories": [labels.label(Category, code) for code in good.categories],
+        "sectors": list(good.sectors),
+        "stage": labels.label(Stage, good.stage),
+        "recognised_on": good.recognised_on,
+        "expires_on": good.expires_on,
+        "excluded_on": good.excluded_on,
+        "excluded_reason": good.excluded_reason,
+        "organisations": [
+            {"name": link.organisation.name, "website": link.organisation.website,
+             "role": labels.label(OrganisationRole, link.role)}
+            for link in good.organisation_links.all()
+        ],
+        "licenses": [
+            {"expression": lic.expression, "source_text": lic.source_text, "evidence_url": lic.evidence_url}
+            for lic in good.licenses.all()
+        ],
+        "repositories": [{"name": repo.name, "url": repo.url} for repo in good.repositories.all()],
+        "sdgs": [
+            {"number": link.sdg, "name": labels.sdg_name(link.sdg), "relevance": link.relevance,
+             "evidence_urls": [_text(url) for url in link.evidence_urls]}
+            for link in good.sdgs.all()
+        ],
+        "countries": countries,
+        "external_ids": [{"scheme": ext.scheme, "value": ext.value} for ext in good.external_ids.all()],
+        "provenance": [
+            {"source_key": p.source_key, "shape": p.shape, "source_file": p.source_file,
+             "record_sha256": p.record_sha256, "imported_at": p.imported_at}
+            for p in good.provenances.all()
+        ],
+        "assessments": [
+            {
+                "standard_version": a.standard_version.version,
+                "source": labels.label(AssessmentSource, a.source),
+                "is_imported": a.source != AssessmentSource.REVIEW,
+                "assessed_on": a.assessed_on,
+                "provenance": a.provenance.source_key if a.provenance else None,
+                "indicators": _indicators(a),
+            }
+            for a in good.assessments.all()
+        ],
+        "updated_at": good.updated_at,
+        "html_url": _html_url(good),
+    }
+
+
+@router.get("/goods/{id}", response={200: GoodDetail, 404: Error}, url_name="good_detail", operation_id="good_detail",
+            summary="One good, with its assessments and where each value came from")
+def good_detail(request: HttpRequest, id: str) -> dict:
+    """``id`` is the good's slug; its uid is accepted too."""
+    return _detail(good_get(slug=id))

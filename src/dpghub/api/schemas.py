@@ -1,0 +1,188 @@
+"""Response and query schemas of the API. Explicit on purpose: the OpenAPI document is the contract.
+
+No schema here has a field for contacts (names, e-mails): personal data is never exported.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+from ninja import Field, Schema
+
+from dpghub.catalog.selectors import SORTS
+
+SortKey = Literal[tuple(SORTS)]  # type: ignore[valid-type]
+
+
+class ErrorDetail(Schema):
+    code: str = Field(description="Stable machine-readable code, e.g. invalid_query, not_found.")
+    message: str = Field(description="What is wrong, in the request's language.")
+    field: str | None = Field(description="The query parameter at fault, when there is one.")
+
+
+class Error(Schema):
+    error: ErrorDetail
+
+
+class Label(Schema):
+    code: str
+    label: str
+
+
+class SDGRef(Schema):
+    number: int = Field(ge=1, le=17)
+    name: str
+
+
+class GoodSummary(Schema):
+    id: str = Field(description="The good's slug; use it in /api/v1/goods/{id}.")
+    uid: UUID
+    name: str
+    description: str
+    categories: list[Label]
+    stage: Label
+    sdgs: list[SDGRef]
+    licenses: list[str] = Field(description="SPDX licence expressions.")
+    updated_at: datetime
+    url: str = Field(description="This good in the API.")
+    html_url: str = Field(description="This good's page on the site.")
+
+
+class PageLinks(Schema):
+    self: str
+    first: str
+    last: str
+    next: str | None
+    prev: str | None
+    html: str = Field(description="The same list as a web page.")
+
+
+class GoodList(Schema):
+    total: int = Field(description="Goods matching the query, over all pages.")
+    page: int
+    page_size: int
+    num_pages: int
+    sort: str
+    items: list[GoodSummary]
+    links: PageLinks
+
+
+class FacetValue(Schema):
+    value: str
+    label: str
+    count: int
+
+
+class Facets(Schema):
+    category: list[FacetValue]
+    stage: list[FacetValue]
+    sdg: list[FacetValue]
+    license: list[FacetValue]
+    development_country: list[FacetValue]
+    deployment_country: list[FacetValue]
+    sector: list[FacetValue]
+
+
+class FacetsResponse(Schema):
+    total: int = Field(description="Goods matching the query.")
+    facets: Facets
+
+
+class OrganisationOut(Schema):
+    name: str
+    website: str
+    role: Label
+
+
+class LicenseOut(Schema):
+    expression: str = Field(description="SPDX licence expression.")
+    source_text: str = Field(description="As written in the source record.")
+    evidence_url: str
+
+
+class RepositoryOut(Schema):
+    name: str
+    url: str
+
+
+class SDGOut(Schema):
+    number: int = Field(ge=1, le=17)
+    name: str
+    relevance: str
+    evidence_urls: list[str]
+
+
+class CountryOut(Schema):
+    code: str = Field(description="ISO 3166-1 alpha-2.")
+    name: str
+
+
+class CountriesOut(Schema):
+    development: list[CountryOut]
+    deployment: list[CountryOut]
+
+
+class ExternalIdOut(Schema):
+    scheme: str
+    value: str
+
+
+class ProvenanceOut(Schema):
+    source_key: str
+    shape: str
+    source_file: str
+    record_sha256: str
+    imported_at: datetime
+
+
+class EvidenceOut(Schema):
+    text: str
+    url: str
+    field: str
+
+
+class IndicatorOut(Schema):
+    indicator: str = Field(description="1..8, 9a, 9b, 9c (or 9 in older records).")
+    title: str
+    status: Label | None = Field(description="Null when the assessment recorded nothing for it.")
+    summary: str
+    evidence: list[EvidenceOut]
+    source_fields: list[str] = Field(description="Fields of the source record each value came from.")
+    confidence: int | None
+
+
+class AssessmentOut(Schema):
+    standard_version: str
+    source: Label
+    is_imported: bool = Field(description="True when imported from elsewhere, not a review done in DPG Hub.")
+    assessed_on: date | None
+    provenance: str | None = Field(description="source_key of the record it was imported from.")
+    indicators: list[IndicatorOut]
+
+
+class GoodDetail(Schema):
+    id: str
+    uid: UUID
+    name: str
+    aliases: list[str]
+    description: str
+    website: str
+    categories: list[Label]
+    sectors: list[str]
+    stage: Label
+    recognised_on: date | None
+    expires_on: date | None
+    excluded_on: date | None
+    excluded_reason: str
+    organisations: list[OrganisationOut]
+    licenses: list[LicenseOut]
+    repositories: list[RepositoryOut]
+    sdgs: list[SDGOut]
+    countries: CountriesOut
+    external_ids: list[ExternalIdOut]
+    provenance: list[ProvenanceOut]
+    assessments: list[AssessmentOut]
+    updated_at: datetime
+    html_url: str
