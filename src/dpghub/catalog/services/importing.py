@@ -104,6 +104,11 @@ class ImportResult:
     touched_good_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
 
+    def __str__(self) -> str:
+        return (f"{self.files} files, {self.records} records: {self.goods_created} goods created, "
+                f"{self.goods_updated} updated, {self.goods_unchanged} unchanged; "
+                f"{len(self.skipped)} file(s) skipped; stages {self.stages}; {self.seconds:.2f} s")
+
     @property
     def stats(self) -> dict[str, Any]:
         repairs: Counter[str] = Counter()
@@ -288,7 +293,7 @@ def goods_import(
             data={key: result.stats[key] for key in ("files", "records", "goods_created", "goods_updated",
                                                      "goods_unchanged", "skipped_files")},
         )
-    logger.info("import run %s: %s", run.id, {k: v for k, v in result.stats.items() if k != "unmapped"})
+    logger.info("import run %s: %s", run.id, result)
     return result
 
 
