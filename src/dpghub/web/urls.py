@@ -1,4 +1,9 @@
 from django.urls import path
 
+from dpghub.web import views
+
 app_name = "web"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.goods_list, name="goods-list"),
+    path("goods/<str:slug>/", views.good_detail, name="good-detail"),
+]

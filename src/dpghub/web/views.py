@@ -1,0 +1,182 @@
+"""The registry's pages. Thin: parse the GET form, call the catalogue's selectors, render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dpghub.catalog.enums import AssessmentSource, CountryRole, Facet, IndicatorStatus
+from dpghub.catalog.errors import GoodNotFound, InvalidQuery
+from dpghub.catalog.selectors import GoodPage, good_get, goods_search
+from dpghub.core.standard import INDICATOR_CODES, indicator
+from dpghub.web import labels
+from dpghub.web.forms import FACET_NAMES, GoodsQueryForm
+
+#: Facet values shown before "Show all"; keeps the first view small (selected values always show).
+FACET_VALUES_SHOWN = 8
+#: Facets open on first view; the others are collapsed unless a value is selected.
+FACETS_OPEN = (Facet.CATEGORY, Facet.STAGE)
+
+
+@dataclass
+class FacetValueView:
+    value: str
+    label: str
+    count: int
+    checked: bool
+
+
+@dataclass
+class FacetView:
+    name: str
+    legend: str
+    values: list[FacetValueView]
+    hidden: int = 0
+    selected: int = 0
+    is_open: bool = False
+
+
+def _facet_views(page: GoodPage | None, form: GoodsQueryForm, expand: str) -> list[FacetView]:
+    chosen = {name: set(form.cleaned_data.get(name, ())) for name in FACET_NAMES} if form.is_valid() else {}
+    out = []
+    for name in FACET_NAMES:
+        counts = page.facets.get(name, []) if page else []
+        selected = chosen.get(name, set())
+        values = [FacetValueView(value, labels.facet_label(name, value), count, value in selected)
+                  for value, count in counts]
+        # Keep a selected value visible (with 0) even when nothing matches it any more.
+        present = {item.value for item in values}
+        values += [FacetValueView(value, labels.facet_label(name, value), 0, True)
+                   for value in sorted(selected - present)]
+        hidden = 0
+        if name != expand and len(values) > FACET_VALUES_SHOWN:
+            shown = values[:FACET_VALUES_SHOWN] + [v for v in values[FACET_VALUES_SHOWN:] if v.checked]
+            hidden = len(values) - len(shown)
+            values = shown
+        out.append(FacetView(name=name, legend=str(Facet(name).label), values=values, hidden=hidden,
+                             selected=len(selected), is_open=bool(selected) or name in FACETS_OPEN
+                             or name == expand))
+    return out
+
+
+def _page_numbers(current: int, last: int) -> list[int | None]:
+    """1 … 4 5 [6] 7 8 … 20: None marks a gap."""
+    wanted = {1, last, *range(current - 2, current + 3)}
+    numbers: list[int | None] = []
+    for number in sorted(n for n in wanted if 1 <= n <= last):
+        if numbers and numbers[-1] is not None and number - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
+def _api_query(request: HttpRequest) -> str:
+    params = [(key, value) for key, values in request.GET.lists() if key != "expand" for value in values]
+    return urlencode(params)
+
+
+def goods_list(request: HttpRequest) -> HttpResponse:
+    form = GoodsQueryForm(request.GET)
+    page: GoodPage | None = None
+    error = ""
+    status = 200
+    if form.is_valid():
+        try:
+            page = goods_search(filters=form.filters(), sort=form.sort_key(), page=form.page_number(),
+                                page_size=settings.DPGHUB_PAGE_SIZE)
+        except InvalidQuery as exc:
+            error, status = exc.message, 400
+    else:
+        error, status = _("Some of the search options are not valid; see below."), 400
+    query = _api_query(request)
+    context = {
+        "form": form,
+        "page": page,
+        "error": error,
+        "facets": _facet_views(page, form, form.cleaned_data.get("expand", "") if form.is_valid() else ""),
+        "page_numbers": _page_numbers(page.page, page.num_pages) if page else [],
+        "json_url": reverse("api-v1:goods_list") + (f"?{query}" if query else ""),
+        "facets_json_url": reverse("api-v1:facets") + (f"?{query}" if query else ""),
+        "has_filters": form.is_valid() and not form.filters().is_empty(),
+        "nav": "goods",
+    }
+    return render(request, "web/goods_list.html", context, status=status)
+
+
+@dataclass
+class IndicatorView:
+    code: str
+    title: str
+    status: str = ""
+    status_label: str = ""
+    summary: str = ""
+    evidence: list[dict] = field(default_factory=list)
+    source_fields: list[str] = field(default_factory=list)
+    confidence: int | None = None
+
+
+def _indicator_title(code: str) -> str:
+    try:
+        return _(indicator(code).title)
+    except KeyError:
+        return _("Do no harm by design") if code == "9" else code
+
+
+def _indicator_views(assessment) -> list[IndicatorView]:
+    results = {result.indicator: result for result in assessment.results.all()}
+    codes = list(INDICATOR_CODES)
+    if "9" in results:  # older records judged indicator 9 as one
+        codes.insert(codes.index("9a"), "9")
+    codes += sorted(code for code in results if code not in codes)
+    views = []
+    for code in codes:
+        view = IndicatorView(code=code, title=_indicator_title(code))
+        result = results.get(code)
+        if result is not None:
+            view.status = result.status
+            view.status_label = labels.choice_label(IndicatorStatus, result.status)
+            view.summary = result.summary
+            view.evidence = [
+                {"text": str(item.get("text") or ""), "url": str(item.get("url") or ""),
+                 "field": str(item.get("field") or "")}
+                for item in result.evidence if isinstance(item, dict)
+            ]
+            view.source_fields = [str(name) for name in result.source_fields]
+            view.confidence = result.confidence
+        views.append(view)
+    return views
+
+
+def good_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        good = good_get(slug=slug)
+    except GoodNotFound as exc:
+        raise Http404(exc.message) from None
+    countries = {CountryRole.DEVELOPMENT.value: [], CountryRole.DEPLOYMENT.value: []}
+    for link in good.countries.all():
+        countries.setdefault(link.role, []).append(labels.country(link.country))
+    assessments = [
+        {
+            "assessment": assessment,
+            "is_imported": assessment.source != AssessmentSource.REVIEW,
+            "indicators": _indicator_views(assessment),
+        }
+        for assessment in good.assessments.all()
+    ]
+    context = {
+        "good": good,
+        "categories": [labels.facet_label(Facet.CATEGORY, code) for code in good.categories],
+        "stage_label": labels.facet_label(Facet.STAGE, good.stage),
+        "sdgs": [{"link": link, "name": labels.sdg_name(link.sdg)} for link in good.sdgs.all()],
+        "developed_in": sorted(countries[CountryRole.DEVELOPMENT.value]),
+        "deployed_in": sorted(countries[CountryRole.DEPLOYMENT.value]),
+        "assessments": assessments,
+        "json_url": reverse("api-v1:good_detail", kwargs={"id": good.slug}),
+    }
+    return render(request, "web/good_detail.html", context)
