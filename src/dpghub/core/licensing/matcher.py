@@ -1,0 +1,350 @@
+"""Full-text licence matching over normalised word 5-grams (shingles).
+
+How a text is matched (see docs/adr/0005-licence-detection.md):
+
+1. The text and every reference licence text are normalised (``textnorm.tokenize``) and cut
+   into overlapping 5-word shingles. Parts of a reference that licences mark as optional
+   (titles, "How to apply" appendices, Creative Commons preambles ...) are excluded from its
+   "core" shingles: a text may keep or drop them.
+2. Candidates are the references whose core shingles are mostly present in the text
+   (coverage). The best one is aligned with the text: the matched region ("span") is the
+   densest cluster of shared shingles; text outside it (titles, copyright blocks, notes,
+   other licences) does not count against the match.
+3. Inside the span we count the changed words: runs of text shingles that the reference does
+   not have (insertions/replacements) and runs of core reference shingles missing from the
+   span (deletions). No change = "exact"; a few changed words (names, "author" for
+   "copyright holder", a reflowed or re-bulleted list) = "dice"; more = a modified licence,
+   reported as NOASSERTION, never as the licence it resembles.
+4. The span is marked as explained and the search repeats on the rest, so a file with several
+   licences concatenated yields one match per licence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .textnorm import Token, tokenize
+
+__all__ = ["TextMatch", "match_text", "reference_ids"]
+
+N = 5
+# A reference needs this share of its core shingles in the text to be reported at all ...
+MIN_COVERAGE_REPORT = 0.55
+# ... and this share to be accepted as that licence.
+MIN_COVERAGE_ACCEPT = 0.80
+# Changed words tolerated inside a match: max(ABS, REL * core words).
+MAX_CHANGED_ABS = 10
+MAX_CHANGED_REL = 0.015
+# A single inserted run longer than this is a modification, whatever the total.
+MAX_INSERT_RUN = 12
+
+# Optional regions of reference texts, as normalised phrases. "tail" = from the phrase to the
+# end of the text; "head" = from the start of the text up to (not including) the phrase.
+# Taken from the <<beginOptional>> parts of the SPDX templates, in our own words.
+_OPTIONAL_TAIL = (
+    "end of terms and conditions",
+    "how to apply these terms to your new",
+    "appendix how to apply the apache license",
+    "creative commons is not a party to its public licenses",
+    "for more information please refer to",
+    "exhibit a source code form license notice",
+)
+_OPTIONAL_HEAD = (
+    "by exercising the licensed rights",  # CC 4.0 preamble ("Using Creative Commons ...")
+    "statement of purpose",  # CC0 preamble
+    "terms and conditions for use reproduction and distribution",  # Apache title block
+    "preamble the gnu general public license is a free",  # GPL title block
+    "preamble the licenses for most software",  # GPL-2.0 / LGPL-2.1 title block
+    "preamble the gnu affero general public license",
+)
+_TITLE_WORDS = 12  # the first words of a reference (its title) are always optional
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    spdx: str  # canonical SPDX id, or "NOASSERTION" for a modified/unknown licence text
+    resembles: str | None  # for NOASSERTION: the licence it resembles most
+    method: str  # "exact" | "dice" | "modified"
+    confidence: float
+    start_line: int
+    end_line: int
+    coverage: float  # share of the reference's core text found
+    changed_words: int
+    detail: str
+
+
+@dataclass(frozen=True)
+class _Ref:
+    spdx: str
+    title: str
+    shingles: frozenset  # all shingles
+    core: frozenset  # shingles outside optional regions
+    core_seq: tuple  # core shingles in order (with their index), for deletion runs
+    core_words: int
+    counts: dict  # word counts of the whole reference text
+
+
+def _shingles(words: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(words[i : i + N]) for i in range(len(words) - N + 1)]
+
+
+def _find_phrase(words: list[str], phrase: str) -> int:
+    p = phrase.split()
+    k = len(p)
+    first = p[0]
+    for i in range(len(words) - k + 1):
+        if words[i] == first and words[i : i + k] == p:
+            return i
+    return -1
+
+
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+_SPDX_ID = re.compile(r"^spdx-id:\s*(\S+)", re.MULTILINE)
+_TITLE = re.compile(r"^title:\s*(.+)$", re.MULTILINE)
+
+
+def _canonical_id(spdx_id: str) -> str:
+    # choosealicense uses deprecated ids (GPL-3.0 ...): map them to the current ones.
+    from .expressions import canonical_id
+
+    return canonical_id(spdx_id) or spdx_id
+
+
+@lru_cache(maxsize=1)
+def _references() -> tuple[_Ref, ...]:
+    """Load and index the bundled reference texts, once per process."""
+    refs = []
+    folder = resources.files(__package__).joinpath("data", "texts")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".txt"):
+            continue
+        raw = entry.read_text(encoding="utf-8")
+        fm = _FRONT_MATTER.match(raw)
+        head = fm.group(0) if fm else ""
+        body = raw[fm.end() :] if fm else raw
+        m = _SPDX_ID.search(head)
+        if not m:
+            continue
+        t = _TITLE.search(head)
+        ws = [w for w, _ in tokenize(body)]
+        sh = _shingles(ws)
+        start = min(_TITLE_WORDS, max(0, len(ws) // 10))
+        end = len(ws)
+        for phrase in _OPTIONAL_HEAD:
+            i = _find_phrase(ws, phrase)
+            if i >= 0 and i < len(ws) // 3:
+                start = max(start, i)
+        for phrase in _OPTIONAL_TAIL:
+            i = _find_phrase(ws, phrase)
+            if i > len(ws) // 2:
+                end = min(end, i)
+        core_seq = tuple(sh[start : max(start, end - N + 1)])
+        refs.append(
+            _Ref(
+                spdx=_canonical_id(m.group(1)),
+                title=t.group(1).strip() if t else m.group(1),
+                shingles=frozenset(sh),
+                core=frozenset(core_seq),
+                core_seq=core_seq,
+                core_words=max(1, end - start),
+                counts=dict(Counter(ws)),
+            )
+        )
+    return tuple(refs)
+
+
+def reference_ids() -> tuple[str, ...]:
+    """SPDX ids of the bundled reference texts."""
+    return tuple(r.spdx for r in _references())
+
+
+def _runs(flags: list[bool]) -> list[int]:
+    """Lengths of the runs of True in ``flags``."""
+    out, n = [], 0
+    for f in flags:
+        if f:
+            n += 1
+        elif n:
+            out.append(n)
+            n = 0
+    if n:
+        out.append(n)
+    return out
+
+
+# Words that change what a licence permits when inserted into a known text ("not", "non-
+# commercial", "evil" as in "shall be used for Good, not Evil"). Inserting one of them turns a
+# match into a modified licence even when the text is otherwise a near copy.
+_CRITICAL = frozenset(
+    "not no never nor noncommercial non commercial prohibited forbidden except excluding "
+    "military evil good harm solely only nonprofit revocable terminate".split()
+)
+
+
+# Words of reference texts that are placeholders in the SPDX templates (copyright holder,
+# author ...): deleting them, as when a name is put in their place, is not a change.
+_VARIABLE_WORDS = frozenset(
+    "the copyright holder holders owner owners its author authors contributors regents university "
+    "project software name of".split()
+)
+
+
+def _uncovered_runs(shingles: list, known) -> list[list[str]]:
+    """Runs of words not covered by any shingle in ``known`` (the words of ``shingles``)."""
+    n = len(shingles)
+    if n == 0:
+        return []
+    length = n + N - 1
+    cov = [False] * length
+    for i, sh in enumerate(shingles):
+        if sh in known:
+            for k in range(i, i + N):
+                cov[k] = True
+    words = [sh[0] for sh in shingles] + list(shingles[-1][1:])
+    runs, cur = [], []
+    for k in range(length):
+        if cov[k]:
+            if cur:
+                runs.append(cur)
+                cur = []
+        else:
+            cur.append(words[k])
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def _changes(runs: list[list[str]], _words) -> int:
+    """Changed-word count; a one-word substitution repeated through the text (a product name
+    put where the template says "project") counts once."""
+    singles = {r[0] for r in runs if len(r) == 1}
+    return len(singles) + sum(len(r) for r in runs if len(r) > 1)
+
+
+def _span(positions: list[int], gap: int) -> tuple[int, int, int]:
+    """Densest cluster of sorted positions: (first, last, count)."""
+    best = (positions[0], positions[0], 1)
+    s, cnt = positions[0], 1
+    prev = positions[0]
+    for p in positions[1:]:
+        if p - prev > gap:
+            if cnt > best[2]:
+                best = (s, prev, cnt)
+            s, cnt = p, 0
+        cnt += 1
+        prev = p
+    if cnt > best[2]:
+        best = (s, prev, cnt)
+    return best
+
+
+def match_text(text: str | list[Token]) -> list[TextMatch]:
+    """All licence texts found in ``text``, in order of appearance. [] when none resembles one."""
+    tokens = tokenize(text) if isinstance(text, str) else text
+    if len(tokens) < N:
+        return []
+    words = [w for w, _ in tokens]
+    tsh = _shingles(words)
+    covered = [False] * len(tsh)
+    refs = _references()
+    results: list[TextMatch] = []
+    tried: set[str] = set()
+    while True:
+        free = {s for s, c in zip(tsh, covered) if not c}
+        if len(free) < N:
+            break
+        cands = []
+        for ref in refs:
+            if ref.spdx in tried or not ref.core:
+                continue
+            hit = len(ref.core & free)
+            if hit >= MIN_COVERAGE_REPORT * len(ref.core):
+                cands.append((hit, ref))
+        if not cands:
+            break
+        # align the few references that explain most of the text; keep the best alignment
+        cands.sort(key=lambda c: -c[0])
+        aligned = []
+        for hit, ref in cands[:4]:
+            m = _align(tokens, tsh, covered, ref)
+            if m is not None:
+                rank = (m[0].method != "modified", -m[0].changed_words, hit)
+                aligned.append((rank, m))
+        tried.add(cands[0][1].spdx)
+        if not aligned:
+            continue
+        aligned.sort(key=lambda a: a[0], reverse=True)
+        m = aligned[0][1]
+        tried.add(m[0].resembles or m[0].spdx)
+        results.append(m[0])
+        s, e = m[1]
+        for i in range(s, min(e + 1, len(covered))):
+            covered[i] = True
+    results.sort(key=lambda r: r.start_line)
+    return results
+
+
+def _align(tokens, tsh, covered, ref: _Ref):
+    positions = [i for i, s in enumerate(tsh) if not covered[i] and s in ref.shingles]
+    if not positions:
+        return None
+    gap = max(60, ref.core_words // 5)
+    s, e, _ = _span(positions, gap)
+    span_set = set(tsh[s : e + 1])
+    # changes are counted between the first and the last shingle of the reference's core:
+    # what the text has in the optional parts (appendix, title) does not matter
+    core_pos = [i for i in range(s, e + 1) if tsh[i] in ref.core]
+    if not core_pos:
+        return None
+    a, b = core_pos[0], core_pos[-1]
+    # Words of the text (between a and b) that no shared shingle covers were inserted or
+    # replaced; words of the reference core that no shingle of the span covers were deleted.
+    ins_runs = _uncovered_runs(tsh[a : b + 1], ref.shingles)
+    del_runs = _uncovered_runs(list(ref.core_seq), span_set)
+    ins_words = [len(r) for r in ins_runs]
+    # template variables: "the copyright holder", "its contributors" replaced by a name
+    del_runs = [k for k in ([w for w in r if w not in _VARIABLE_WORDS] for r in del_runs) if k]
+    changed = _changes(ins_runs, None) + _changes(del_runs, None)
+    inserted_text = {w for r in ins_runs for w in r} & _CRITICAL
+    critical = []
+    if inserted_text:  # only when the text has more of that word than the reference
+        region = Counter(w for w, _ in tokens[a : b + N])
+        critical = sorted(w for w in inserted_text if region[w] > ref.counts.get(w, 0))
+    span_cov = len(ref.core & span_set) / len(ref.core)
+    start_line = tokens[s][1]
+    end_line = tokens[min(e + N - 1, len(tokens) - 1)][1]
+    allowed = max(MAX_CHANGED_ABS, int(MAX_CHANGED_REL * ref.core_words))
+    pct = round(span_cov * 100)
+    if changed == 0 and span_cov >= 0.999:
+        return (
+            TextMatch(ref.spdx, None, "exact", 1.0, start_line, end_line, span_cov, 0,
+                      f"matches the {ref.title} text word for word"),
+            (s, e),
+        )
+    big_insert = max(ins_words, default=0)
+    if span_cov >= MIN_COVERAGE_ACCEPT and changed <= allowed and big_insert <= MAX_INSERT_RUN and not critical:
+        conf = round(max(0.5, min(0.99, span_cov - changed / (4 * ref.core_words))), 3)
+        return (
+            TextMatch(ref.spdx, None, "dice", conf, start_line, end_line, span_cov, changed,
+                      f"{pct}% of the {ref.title} text found, {changed} word(s) differ"),
+            (s, e),
+        )
+    if span_cov < MIN_COVERAGE_REPORT:
+        return None
+    what = []
+    if critical:
+        what.append("added restrictive word(s) " + ", ".join(f"'{w}'" for w in critical))
+    if big_insert > MAX_INSERT_RUN:
+        what.append(f"a passage of about {big_insert} words not in it")
+    what.append(f"{changed} changed word(s)")
+    return (
+        TextMatch("NOASSERTION", ref.spdx, "modified", round(span_cov * 0.5, 3), start_line, end_line,
+                  span_cov, changed,
+                  f"resembles {ref.spdx} ({pct}% of its text) but has {' and '.join(what)} "
+                  f"(lines {start_line}-{end_line}): a modified or different licence"),
+        (s, e),
+    )

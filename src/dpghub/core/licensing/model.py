@@ -1,0 +1,34 @@
+"""Result types of the licence library (frozen, hashable, Django-free)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Approval", "LicenseEvidence", "LicenseSummary", "KINDS"]
+
+KINDS = ("license-file", "spdx-tag", "manifest", "readme")
+
+
+@dataclass(frozen=True)
+class LicenseEvidence:
+    expression: str  # canonical SPDX expression, or "NOASSERTION"
+    kind: str  # "license-file" | "spdx-tag" | "manifest" | "readme"
+    path: str  # relative path inside the repository
+    line: int | None  # 1-based line where the evidence starts, when meaningful
+    confidence: float  # 0..1; 0 = recorded for the reader only (e.g. malformed manifest)
+    method: str  # "exact" | "dice" | "modified" | "tag" | "manifest-field" | "reference" | ...
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class LicenseSummary:
+    root_expression: str | None
+    evidence: tuple[LicenseEvidence, ...]
+    expressions: tuple[str, ...]
+    conflicts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Approval:
+    verdict: str  # "approved" | "not-approved" | "unknown"
+    reasons: tuple[str, ...]

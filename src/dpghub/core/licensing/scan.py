@@ -1,0 +1,206 @@
+"""Evidence from single files: licence texts, SPDX tags, manifest fields, README sections."""
+
+from __future__ import annotations
+
+import re
+
+from .expressions import normalize_detail
+from .manifests import scan_manifest
+from .matcher import match_text
+from .model import LicenseEvidence
+from .paths import classify_path
+from .textnorm import tokenize
+
+__all__ = ["scan_file", "scan_spdx_tags", "scan_license_text", "MAX_TEXT_CHARS"]
+
+# Licence files bigger than this are cut (the largest common licence texts are ~40 kB).
+MAX_TEXT_CHARS = 400_000
+
+_TAG = re.compile(r"SPDX-License-Identifier\s*:\s*(?P<v>[^\n\r]*)", re.IGNORECASE)
+# comment closers and markup that may follow the expression on the same line
+_TAG_TAIL = re.compile(r"\s*(?:\*/|-->|--\}\}|#\}|%\}|\*\)|-\}|\"\"\"|'''|\]\]>|;|\\n).*$")
+
+
+def scan_spdx_tags(relpath: str, text: str) -> list[LicenseEvidence]:
+    """SPDX-License-Identifier tags only (any file type); one evidence per tag, with its line."""
+    if not text or ("SPDX-License-Identifier" not in text and "spdx-license-identifier" not in text.lower()):
+        return []
+    out = []
+    for m in _TAG.finditer(text):
+        raw = _TAG_TAIL.sub("", m.group("v")).strip().strip("\"'`,").strip()
+        line = text.count("\n", 0, m.start()) + 1
+        if not raw:
+            out.append(LicenseEvidence("NOASSERTION", "spdx-tag", relpath, line, 0.0, "tag",
+                                       f"{relpath} line {line}: SPDX-License-Identifier tag with no value"))
+            continue
+        expr, why = normalize_detail(raw)
+        if expr is None:
+            out.append(LicenseEvidence("NOASSERTION", "spdx-tag", relpath, line, 0.3, "tag",
+                                       f"{relpath} line {line}: tag value is not a valid SPDX expression: {why}"))
+        else:
+            out.append(LicenseEvidence(expr, "spdx-tag", relpath, line, 0.95, "tag",
+                                       f"{relpath} line {line}: SPDX-License-Identifier: {raw}"))
+    return out
+
+
+# "Licensed under the Apache License, Version 2.0", "released under the MIT license",
+# "[The MIT License](...)", "License: MIT", shields.io badges ... -> a licence *reference*.
+_REF_PATTERNS = (
+    re.compile(
+        r"\b(?:(?:licen[sc]ed|licen[sc]es|released|distributed|available|published|provided|covered|dual[- ]licen[sc]ed)"
+        r"\s+(?:[\w ]{0,30}?\s)?)?under\s+(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?(?P<name>[^;:\n()\[\]]{2,100})",
+        re.IGNORECASE | re.MULTILINE,
+    ),
+    re.compile(r"^\s*\[(?:the\s+)?(?P<name>[^\]\n]{2,80}?)\]\(", re.IGNORECASE | re.MULTILINE),
+    re.compile(r"^\s*\**licen[sc]e\**\s*[:\-]\s*\**(?P<name>[^\n*]{2,80}?)\**\s*$", re.IGNORECASE | re.MULTILINE),
+    re.compile(r"img\.shields\.io/badge/licen[sc]e-(?P<name>[^-/?)\s]+(?:--[^-/?)\s]+)*)-", re.IGNORECASE),
+    re.compile(r"^\s*(?:the\s+)?(?P<name>[A-Za-z][\w .\-+]{1,60}?\s+licen[sc]e)\s*(?:\(\w[\w.\-]*\))?\s*$",
+               re.IGNORECASE | re.MULTILINE),
+)
+
+
+def _name_to_expression(name: str) -> str | None:
+    """The longest leading run of words of ``name`` that is a licence name (max 12 words)."""
+    name = re.split(r"\.\s|\.$", name, maxsplit=1)[0]
+    words = name.replace("--", "-").replace("_", " ").replace("%20", " ").split()[:12]
+    for k in range(len(words), 0, -1):
+        cand = " ".join(words[:k]).strip(" ,.\"'*")
+        if not cand:
+            continue
+        expr, _ = normalize_detail(cand)
+        if expr:
+            return expr
+    return None
+
+
+_GNU_NOTICE = re.compile(
+    r"under\s+the\s+terms\s+of\s+the\s+gnu\s+(?P<fam>general|lesser|library|affero)\s+(?:general\s+)?public\s+licen[sc]e"
+    r"\s*(?:as\s+published\s+by\s+the\s+free\s+software\s+foundation)?\s*[,;]?\s*(?:either\s+)?version\s+(?P<ver>\d(?:\.\d)?)"
+    r"(?P<later>[^.]{0,60}?\blater\b)?",
+    re.IGNORECASE,
+)
+
+
+def _references(text: str) -> list[tuple[str, int, str]]:
+    """Licence references in prose: (expression, line, quoted phrase)."""
+    flat = re.sub(r"[ \t]*\n[ \t]*(?=\S)", lambda m: " " * len(m.group(0)), text)  # same offsets, no line breaks
+    found: list[tuple[str, int, str]] = []
+    for m in _GNU_NOTICE.finditer(flat):
+        fam = {"general": "GPL", "lesser": "LGPL", "library": "LGPL", "affero": "AGPL"}[m.group("fam").lower()]
+        expr, _ = normalize_detail(f"{fam}-{m.group('ver')}{'+' if m.group('later') else ''}")
+        if expr is None:
+            expr, _ = normalize_detail(f"{fam} {m.group('ver')}{' or later' if m.group('later') else ''}")
+        if expr:
+            found.append((expr, text.count("\n", 0, m.start()) + 1, m.group(0)[:120]))
+    if found:
+        return found
+    for rx in _REF_PATTERNS:
+        for m in rx.finditer(flat):
+            expr = _name_to_expression(m.group("name").strip())
+            if expr:
+                found.append((expr, text.count("\n", 0, m.start()) + 1, " ".join(m.group(0).split())[:120]))
+        if found:
+            break
+    return found
+
+
+def scan_license_text(relpath: str, text: str, kind: str = "license-file", line_offset: int = 0) -> list[LicenseEvidence]:
+    """Full licence texts (and, failing that, licence references) in a licence file's text."""
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[:MAX_TEXT_CHARS]
+    tokens = tokenize(text)
+    out: list[LicenseEvidence] = []
+    for m in match_text(tokens):
+        out.append(LicenseEvidence(m.spdx, kind, relpath, m.start_line + line_offset, m.confidence, m.method,
+                                   f"{relpath}: {m.detail}"))
+    if out:
+        return out
+    refs = _references(text)
+    for expr, line, phrase in refs:
+        if any(e.expression == expr for e in out):
+            continue
+        out.append(LicenseEvidence(expr, kind, relpath, line + line_offset, 0.8, "reference",
+                                   f"{relpath} line {line + line_offset}: refers to the licence: \"{phrase}\""))
+    if out or kind != "license-file":
+        return out
+    stripped = " ".join(text.split())
+    if len(stripped) <= 80:  # a licence file holding only an id: "MIT", "Apache-2.0"
+        expr, _ = normalize_detail(stripped)
+        if expr:
+            return [LicenseEvidence(expr, kind, relpath, 1, 0.8, "reference", f"{relpath}: contains only \"{stripped}\"")]
+    if not stripped:
+        return [LicenseEvidence("NOASSERTION", kind, relpath, None, 0.5, "empty", f"{relpath}: licence file is empty")]
+    if not tokens:  # only copyright lines: a copyright notice, not a licence
+        return []
+    return [LicenseEvidence("NOASSERTION", kind, relpath, tokens[0][1], 0.5, "unknown",
+                            f"{relpath}: licence-like text that matches no known licence ({len(tokens)} words)")]
+
+
+_HEADING = re.compile(
+    r"^(?:#{1,6}\s*|=+\s*|\*\*)?\s*(?:licen[sc]e|licen[sc]ing|copyright(?: and licen[sc]e)?|licen[sc]e and copyright)"
+    r"s?\s*(?:\*\*)?\s*:?\s*#*\s*$",
+    re.IGNORECASE,
+)
+_ANY_HEADING = re.compile(r"^(?:#{1,6}\s+\S|\S.*\n(?:=+|-+)\s*$)")
+
+
+def _readme_sections(text: str) -> list[tuple[int, str]]:
+    """(first line number, section text) of README sections titled License/Licence/Licensing."""
+    lines = text.split("\n")
+    out = []
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        underline = i + 1 < len(lines) and re.fullmatch(r"[=\-~^]{3,}", lines[i + 1].strip() or "x")
+        if _HEADING.match(line) or (underline and _HEADING.match(line + "")):
+            level = len(line) - len(line.lstrip("#")) if line.startswith("#") else 0
+            start = i + (2 if underline else 1)
+            j = start
+            while j < len(lines):
+                s = lines[j].strip()
+                if s.startswith("#") and level and (len(s) - len(s.lstrip("#"))) <= level:
+                    break
+                if not level and j + 1 < len(lines) and s and re.fullmatch(r"[=\-~^]{3,}", lines[j + 1].strip() or "x"):
+                    break
+                j += 1
+            out.append((start + 1, "\n".join(lines[start:j])))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _scan_readme(relpath: str, text: str) -> list[LicenseEvidence]:
+    out: list[LicenseEvidence] = []
+    for first_line, section in _readme_sections(text):
+        out += scan_license_text(relpath, section, kind="readme", line_offset=first_line - 1)
+    # badges anywhere near the top
+    head = "\n".join(text.split("\n")[:60])
+    for m in _REF_PATTERNS[3].finditer(head):
+        expr = _name_to_expression(m.group("name"))
+        if expr and not any(e.expression == expr for e in out):
+            line = head.count("\n", 0, m.start()) + 1
+            out.append(LicenseEvidence(expr, "readme", relpath, line, 0.7, "badge",
+                                       f"{relpath} line {line}: licence badge \"{m.group('name')}\""))
+    # a README section that names no licence we know is not evidence of an unknown licence
+    return [e for e in out if e.expression != "NOASSERTION" or e.method == "modified"]
+
+
+def scan_file(relpath: str, text: str) -> list[LicenseEvidence]:
+    """All licence evidence in one file. Never raises for any ``str`` input."""
+    if not isinstance(text, str):
+        raise TypeError(f"scan_file({relpath!r}): text must be str, got {type(text).__name__}; decode bytes with decode_text()")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    role = classify_path(relpath)
+    out: list[LicenseEvidence] = []
+    if role == "license-file":
+        out += scan_license_text(relpath, text)
+    elif role == "manifest":
+        out += scan_manifest(relpath, text)
+    elif role == "readme":
+        out += _scan_readme(relpath, text)
+    tags = scan_spdx_tags(relpath, text)
+    if role == "license-file" and tags and all(e.method in ("unknown", "reference") for e in out):
+        out = []  # a file holding just an SPDX tag: the tag says it
+    return out + tags
