@@ -1,0 +1,89 @@
+"""What every check receives: the tree, the hits of the shared scan pass, the options."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dpghub.core.screening.report import Evidence, Licenses
+from dpghub.core.screening.scan import Hit, Scanner, line_of
+from dpghub.core.screening.tree import FileEntry, Tree
+
+CATEGORIES = ("Open Software", "Open Data", "Open Content", "Open AI Model")
+
+
+def normalize_category(value: str) -> str | None:
+    """Accept "Open Software", "open-software", "open_ai_model", "software" ... (None if unknown)."""
+    key = re.sub(r"[\s_-]+", " ", value.strip().lower())
+    for category in CATEGORIES:
+        low = category.lower()
+        if key in (low, low.removeprefix("open "), low.replace("ai ", "")):
+            return category
+    return None
+
+
+@dataclass(slots=True)
+class Context:
+    tree: Tree
+    scan: Scanner
+    category: str = "Open Software"
+    declared: tuple[str, ...] = ()
+    url_for: Callable[[str, int | None], str | None] = lambda path, line: None
+    licensing: Any = None  # the dpghub.core.licensing module, or None when it cannot be imported
+    licensing_error: str | None = None
+    licence_evidence: list[Any] = field(default_factory=list)  # LicenseEvidence from the scan pass
+    licenses: Licenses | None = None  # filled by the licence check, read by the dependency check
+
+    # -- evidence helpers ------------------------------------------------------------------------------
+    def evidence(self, path: str, line: int | None = None, excerpt: str | None = None) -> Evidence:
+        if excerpt is not None and len(excerpt) > 200:
+            excerpt = excerpt[:199] + "…"
+        return Evidence(path=path, line=line, url=self.url_for(path, line), excerpt=excerpt)
+
+    def hit_evidence(self, hit: Hit) -> Evidence:
+        return self.evidence(hit.path, hit.line, hit.excerpt)
+
+    def file_evidence(self, entry: FileEntry, needle: str | None = None) -> Evidence:
+        if needle:
+            text = self.tree.text(entry)
+            if text:
+                line, excerpt = line_of(text, needle)
+                if line is not None:
+                    return self.evidence(entry.path, line, excerpt)
+        return self.evidence(entry.path)
+
+    # -- file look-ups -------------------------------------------------------------------------------
+    def files_named(self, pattern: re.Pattern[str], *, dirs: Iterable[str] | None = ("", ".github", "docs")
+                    ) -> list[FileEntry]:
+        """Non-vendored files whose name matches ``pattern``, in the given directories (None: anywhere)."""
+        allowed = None if dirs is None else set(dirs)
+        found = []
+        for entry in self.tree.files():
+            folder, _, name = entry.path.rpartition("/")
+            if allowed is not None and folder.lower() not in allowed:
+                continue
+            if pattern.match(name):
+                found.append(entry)
+        return sorted(found, key=lambda e: (e.depth, e.path))
+
+
+def names(*stems: str) -> re.Pattern[str]:
+    """A case-insensitive file-name pattern: any of ``stems`` followed by nothing or an extension/suffix."""
+    alternatives = "|".join(stems)
+    return re.compile(rf"^(?:{alternatives})(?:[._-][\w.-]*)?$", re.IGNORECASE)
+
+
+def unique_hits(hits: Iterable[Hit], limit: int = 5) -> list[Hit]:
+    seen: set[tuple[str, int]] = set()
+    result = []
+    for hit in hits:
+        key = (hit.path, hit.line)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append(hit)
+        if len(result) >= limit:
+            break
+    return result

@@ -1,0 +1,92 @@
+"""Indicator 5: documentation enough for a technical stranger to deploy and run the good.
+
+Looks at the README's substance (words, install / usage / deploy / configuration sections), a docs
+folder, install or deploy guides and deployment files, and for data and AI models a datasheet or
+model card.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dpghub.core.screening.checks.base import Context, names
+from dpghub.core.screening.report import Evidence, Finding, Status
+
+README = re.compile(r"^README(?:\.[\w.-]+)?$", re.IGNORECASE)
+GUIDE_FILES = names("INSTALL(?:ING|ATION)?", "DEPLOY(?:MENT|ING)?", "SETUP", "GETTING[_-]STARTED",
+                    "QUICKSTART", "RUNNING", "OPERATIONS")
+DEPLOY_FILES = re.compile(r"^(?:Dockerfile|Containerfile|docker-compose\.ya?ml|compose\.ya?ml|Chart\.yaml|"
+                          r"Procfile|app\.json|netlify\.toml|vercel\.json|fly\.toml|ansible\.cfg|Vagrantfile)$")
+CARD_FILES = names("MODEL[_-]?CARD", "DATA[_-]?CARD", "DATASHEET", "DATA[_-]?SHEET", "DATASET[_-]?CARD",
+                   "DATA[_-]?DICTIONARY", "CODEBOOK")
+DOCS_DIRS = ("docs/", "doc/", "documentation/", "wiki/", "manual/", "guide/", "website/docs/")
+SECTIONS = {
+    "install": re.compile(r"install|setup|set up|getting started|quick ?start|requirements|prerequisites|build",
+                          re.IGNORECASE),
+    "usage": re.compile(r"usage|how to use|using|examples?|tutorial|run(?:ning)?\b", re.IGNORECASE),
+    "deploy": re.compile(r"deploy|production|hosting|docker|kubernetes|operations", re.IGNORECASE),
+    "configuration": re.compile(r"config|settings|environment variables", re.IGNORECASE),
+}
+HEADING = re.compile(r"^(?:#{1,6}\s+(.+?)\s*#*\s*$|(.+)\n(?:=+|-+)\s*$|=+\s+(.+?)\s*=*\s*$|\*\*(.+?)\*\*\s*$)",
+                     re.MULTILINE)
+MIN_WORDS = 150
+THIN_WORDS = 40
+
+
+def readme_facts(text: str) -> tuple[int, dict[str, tuple[int, str]]]:
+    """(word count, section kind -> (line, heading)) for a README."""
+    words = len(re.findall(r"[^\W\d_]{2,}", text))
+    sections: dict[str, tuple[int, str]] = {}
+    for match in HEADING.finditer(text):
+        heading = next(g for g in match.groups() if g)
+        for kind, pattern in SECTIONS.items():
+            if kind not in sections and pattern.search(heading):
+                sections[kind] = (text.count("\n", 0, match.start()) + 1, heading.strip()[:120])
+    return words, sections
+
+
+def check(ctx: Context) -> list[Finding]:
+    tree = ctx.tree
+    readmes = [e for e in tree.files() if "/" not in e.path and README.match(e.path)]
+    readme = min(readmes, key=lambda e: (not e.path.lower().endswith((".md", ".rst")), e.path), default=None)
+    text = tree.text(readme) if readme else None
+    words, sections = readme_facts(text) if text else (0, {})
+    docs_files = [e for e in tree.files() if e.path.lower().startswith(DOCS_DIRS) and e.kind == "doc"]
+    guides = ctx.files_named(GUIDE_FILES)
+    deploy = [e for e in tree.files() if DEPLOY_FILES.match(e.path.rsplit("/", 1)[-1]) and e.depth <= 2]
+    cards = ctx.files_named(CARD_FILES, dirs=None)
+    needs_card = ctx.category in ("Open Data", "Open AI Model")
+    card_in_readme = bool(text and re.search(r"model card|datasheet|data dictionary|dataset card", text,
+                                              re.IGNORECASE))
+    data = {"readme": readme.path if readme else None, "readme_words": words, "sections": sorted(sections),
+            "docs_files": len(docs_files), "guides": [e.path for e in guides[:5]],
+            "deploy_files": [e.path for e in deploy[:5]], "cards": [e.path for e in cards[:5]]}
+    evidence: list[Evidence] = []
+    if readme:
+        evidence.append(ctx.evidence(readme.path))
+        evidence += [ctx.evidence(readme.path, line, heading) for line, heading in sections.values()][:4]
+    if docs_files:
+        evidence.append(ctx.evidence(docs_files[0].path.split("/", 1)[0] + "/"))
+    evidence += [ctx.evidence(e.path) for e in (guides + cards)[:3]]
+    has_install = "install" in sections or bool(guides)
+    has_run = bool({"usage", "deploy", "configuration"} & set(sections)) or bool(guides) or len(docs_files) >= 3
+    substantial = words >= MIN_WORDS or (words >= THIN_WORDS and len(docs_files) >= 3)
+    if not readme and not docs_files and not guides:
+        return [Finding("5", Status.NOT_FOUND, "docs.readme_missing",
+                        "There is no README, docs folder or install guide.", evidence, data)]
+    if needs_card and not cards and not card_in_readme:
+        kind = "datasheet" if ctx.category == "Open Data" else "model card"
+        return [Finding("5", Status.LIKELY_MET if substantial else Status.NOT_FOUND, "docs.card_missing",
+                        f"Documentation exists but no {kind} was found, which {ctx.category} needs.", evidence, data)]
+    if substantial and has_install and has_run:
+        return [Finding("5", Status.MET, "docs.complete",
+                        f"The README ({words} words) explains installation and use"
+                        + (f", with {len(docs_files)} more documents" if docs_files else "") + ".", evidence, data)]
+    if substantial or docs_files or guides:
+        missing = [label for label, ok in (("install instructions", has_install), ("usage or deployment", has_run))
+                   if not ok]
+        return [Finding("5", Status.LIKELY_MET, "docs.partial",
+                        "Documentation exists" + (f" but lacks {' and '.join(missing)}" if missing else "") + ".",
+                        evidence, data)]
+    return [Finding("5", Status.NOT_FOUND, "docs.readme_thin",
+                    f"The README has only {words} words and there is no other documentation.", evidence, data)]

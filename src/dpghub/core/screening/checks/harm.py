@@ -1,0 +1,90 @@
+"""Indicator 9 (do no harm by design): 9a data privacy and security, 9b inappropriate and illegal content,
+9c protection from harassment. Policies found are only "likely met": the project must attest them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dpghub.core.screening.checks.base import Context, names, unique_hits
+from dpghub.core.screening.report import Evidence, Finding, Status
+from dpghub.core.screening.scan import DOCS, Pattern
+
+SECURITY_FILES = names("SECURITY", "SECURITY[_-]POLICY", "VULNERABILITY[_-]DISCLOSURE", "security\\.txt")
+CONDUCT_FILES = names("CODE[_-]OF[_-]CONDUCT", "CONDUCT", "COC")
+MODERATION_FILES = names("MODERATION(?:[_-]POLICY)?", "CONTENT[_-]POLICY", "ACCEPTABLE[_-]USE(?:[_-]POLICY)?",
+                         "COMMUNITY[_-]GUIDELINES", "TRUST[_-]AND[_-]SAFETY", "SAFEGUARDING", "ABUSE")
+DIRS = ("", ".github", "docs", ".well-known", "policies", "docs/policies", "governance")
+
+DISCLOSURE = Pattern(
+    "harm.disclosure",
+    re.compile(r"(report(?:ing)? (?:a |security )?vulnerabilit\w+|responsible disclosure|coordinated disclosure|"
+               r"security@[\w.-]+|security advisor(?:y|ies))", re.IGNORECASE),
+    ("vulnerab", "disclosure", "security@", "security advisor"), kinds=DOCS, max_total=10,
+)
+MODERATION = Pattern(
+    "harm.moderation",
+    re.compile(r"(content moderation|moderation (?:policy|guidelines|tools?|queue)|report(?:ing)? (?:abuse|"
+               r"(?:inappropriate|illegal|harmful|offensive) content)|flag(?:ging)? (?:content|posts?)|"
+               r"takedown (?:request|policy|notice)|acceptable use policy|child (?:sexual )?(?:abuse|safety))",
+               re.IGNORECASE),
+    ("moderation", "report", "flag", "takedown", "acceptable use", "child"), kinds=DOCS, max_total=10,
+)
+HARASSMENT = Pattern(
+    "harm.harassment",
+    re.compile(r"(anti-?harassment|harass(?:ment|ing)?|block(?:ing)? (?:users?|accounts?)|report (?:a |the )?users?)",
+               re.IGNORECASE),
+    ("harass", "block", "report"), kinds=DOCS, max_total=10,
+)
+PATTERNS = [DISCLOSURE, MODERATION, HARASSMENT]
+
+
+def _ev(ctx: Context, files, hits) -> list[Evidence]:
+    return [ctx.evidence(e.path) for e in files[:3]] + [ctx.hit_evidence(h) for h in unique_hits(hits, 3)]
+
+
+def check(ctx: Context) -> list[Finding]:
+    findings = []
+    security = ctx.files_named(SECURITY_FILES, dirs=DIRS)
+    disclosure = ctx.scan.get(DISCLOSURE.name)
+    if security:
+        findings.append(Finding("9a", Status.LIKELY_MET, "harm.security_policy",
+                                f"A security policy is published ({security[0].path}); the project must describe how "
+                                "it protects personal data.", _ev(ctx, security, disclosure),
+                                {"files": [e.path for e in security]}))
+    elif disclosure:
+        findings.append(Finding("9a", Status.LIKELY_MET, "harm.disclosure_process",
+                                "The docs describe how to report vulnerabilities, but there is no SECURITY.md.",
+                                _ev(ctx, [], disclosure), {"files": []}))
+    else:
+        findings.append(Finding("9a", Status.NOT_FOUND, "harm.security_missing",
+                                "No security policy or vulnerability reporting process was found.", [], {"files": []}))
+    moderation_files = ctx.files_named(MODERATION_FILES, dirs=DIRS)
+    moderation = ctx.scan.get(MODERATION.name)
+    if moderation_files or moderation:
+        findings.append(Finding("9b", Status.LIKELY_MET, "harm.moderation_policy",
+                                "A moderation, acceptable-use or content-reporting policy is documented.",
+                                _ev(ctx, moderation_files, moderation), {"files": [e.path for e in moderation_files]}))
+    else:
+        findings.append(Finding("9b", Status.NOT_FOUND, "harm.moderation_missing",
+                                "No policy on inappropriate or illegal content was found (it may not apply if the "
+                                "good hosts no user content).", [], {"files": []}))
+    conduct = ctx.files_named(CONDUCT_FILES, dirs=DIRS)
+    harassment = ctx.scan.get(HARASSMENT.name)
+    conduct_text = ctx.tree.text(conduct[0]) if conduct else None
+    enforced = bool(conduct_text and re.search(r"enforce|report|contact|@", conduct_text, re.IGNORECASE))
+    if conduct:
+        findings.append(Finding("9c", Status.LIKELY_MET, "harm.code_of_conduct",
+                                f"A code of conduct is published ({conduct[0].path})"
+                                + (" with a way to report harassment." if enforced else
+                                   " but it gives no way to report harassment."),
+                                _ev(ctx, conduct, harassment), {"files": [e.path for e in conduct],
+                                                                "reporting_contact": enforced}))
+    elif harassment:
+        findings.append(Finding("9c", Status.LIKELY_MET, "harm.harassment_process",
+                                "The docs mention protection from harassment, but there is no code of conduct.",
+                                _ev(ctx, [], harassment), {"files": []}))
+    else:
+        findings.append(Finding("9c", Status.NOT_FOUND, "harm.conduct_missing",
+                                "No code of conduct or anti-harassment policy was found.", [], {"files": []}))
+    return findings

@@ -1,0 +1,212 @@
+"""Direct dependencies read from manifests, never by running a package manager.
+
+Every parser takes the manifest's text and returns :class:`Dependency` rows; a manifest that does not
+parse gives no rows (the caller records it) rather than an exception.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    name: str
+    ecosystem: str
+    manifest: str
+    scope: str = "runtime"  # "runtime" | "dev"
+    line: int | None = None
+
+
+def _line(text: str, name: str) -> int | None:
+    index = text.find(name)
+    return None if index < 0 else text.count("\n", 0, index) + 1
+
+
+def _rows(text: str, path: str, ecosystem: str, names: list[tuple[str, str]]) -> list[Dependency]:
+    seen, rows = set(), []
+    for name, scope in names:
+        name = name.strip()
+        if not name or (name, scope) in seen:
+            continue
+        seen.add((name, scope))
+        rows.append(Dependency(name, ecosystem, path, scope, _line(text, name)))
+    return rows
+
+
+def package_json(text: str, path: str) -> list[Dependency]:
+    data = json.loads(text)
+    names = []
+    for key, scope in (("dependencies", "runtime"), ("peerDependencies", "runtime"),
+                       ("optionalDependencies", "runtime"), ("devDependencies", "dev")):
+        section = data.get(key)
+        if isinstance(section, dict):
+            names += [(str(n), scope) for n in section]
+    return _rows(text, path, "npm", names)
+
+
+_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def _pep508(spec: str) -> str | None:
+    match = _REQ_NAME.match(spec)
+    return match.group(1) if match else None
+
+
+def requirements_txt(text: str, path: str) -> list[Dependency]:
+    scope = "dev" if re.search(r"dev|test|lint|doc", path.rsplit("/", 1)[-1], re.IGNORECASE) else "runtime"
+    names = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith(("-", "git+", "http:", "https:", "/", ".")):
+            continue
+        name = _pep508(line)
+        if name:
+            names.append((name, scope))
+    return _rows(text, path, "pypi", names)
+
+
+def pyproject(text: str, path: str) -> list[Dependency]:
+    data = tomllib.loads(text)
+    names = [(_pep508(s) or "", "runtime") for s in data.get("project", {}).get("dependencies", []) or []]
+    for group, specs in (data.get("project", {}).get("optional-dependencies", {}) or {}).items():
+        names += [(_pep508(s) or "", "dev" if group in ("dev", "test", "tests", "docs", "lint") else "runtime")
+                  for s in specs or []]
+    poetry = data.get("tool", {}).get("poetry", {})
+    names += [(n, "runtime") for n in (poetry.get("dependencies", {}) or {}) if n.lower() != "python"]
+    names += [(n, "dev") for n in (poetry.get("dev-dependencies", {}) or {})]
+    for group in (poetry.get("group", {}) or {}).values():
+        names += [(n, "dev") for n in (group or {}).get("dependencies", {}) or {}]
+    return _rows(text, path, "pypi", names)
+
+
+def pipfile(text: str, path: str) -> list[Dependency]:
+    data = tomllib.loads(text)
+    names = [(n, "runtime") for n in data.get("packages", {}) or {}]
+    names += [(n, "dev") for n in data.get("dev-packages", {}) or {}]
+    return _rows(text, path, "pypi", names)
+
+
+_POM_DEP = re.compile(r"<dependency>(.*?)</dependency>", re.DOTALL)
+_POM_FIELD = re.compile(r"<(groupId|artifactId|scope)>\s*([^<\s]+)\s*</\1>")
+
+
+def pom_xml(text: str, path: str) -> list[Dependency]:
+    names = []
+    for block in _POM_DEP.findall(text):
+        fields = dict(_POM_FIELD.findall(block))
+        if "artifactId" in fields:
+            name = f"{fields.get('groupId', '')}:{fields['artifactId']}".lstrip(":")
+            names.append((name, "dev" if fields.get("scope") in ("test", "provided") else "runtime"))
+    return _rows(text, path, "maven", names)
+
+
+_GRADLE = re.compile(
+    r"^\s*(implementation|api|compile|runtimeOnly|compileOnly|testImplementation|testCompile|androidTestImplementation|"
+    r"kapt|annotationProcessor)\s*\(?\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+
+
+def build_gradle(text: str, path: str) -> list[Dependency]:
+    names = []
+    for config, coordinate in _GRADLE.findall(text):
+        name = ":".join(coordinate.split(":")[:2])
+        names.append((name, "dev" if config.lower().startswith(("test", "androidtest")) else "runtime"))
+    return _rows(text, path, "maven", names)
+
+
+def go_mod(text: str, path: str) -> list[Dependency]:
+    names = []
+    in_block = False
+    for raw in text.splitlines():
+        line = raw.split("//", 1)[0].strip()
+        if line.startswith("require ("):
+            in_block = True
+            continue
+        if in_block and line == ")":
+            in_block = False
+            continue
+        if line.startswith("require "):
+            line = line[len("require "):]
+        elif not in_block:
+            continue
+        parts = line.split()
+        if len(parts) >= 2:
+            names.append((parts[0], "runtime"))
+    return _rows(text, path, "go", names)
+
+
+def cargo_toml(text: str, path: str) -> list[Dependency]:
+    data = tomllib.loads(text)
+    names = [(n, "runtime") for n in data.get("dependencies", {}) or {}]
+    names += [(n, "dev") for key in ("dev-dependencies", "build-dependencies") for n in data.get(key, {}) or {}]
+    return _rows(text, path, "cargo", names)
+
+
+def composer_json(text: str, path: str) -> list[Dependency]:
+    data = json.loads(text)
+    names = []
+    for key, scope in (("require", "runtime"), ("require-dev", "dev")):
+        section = data.get(key)
+        if isinstance(section, dict):
+            names += [(n, scope) for n in section if n != "php" and not n.startswith("ext-")]
+    return _rows(text, path, "packagist", names)
+
+
+_GEM = re.compile(r"^\s*gem\s+['\"]([^'\"]+)['\"]", re.MULTILINE)
+
+
+def gemfile(text: str, path: str) -> list[Dependency]:
+    return _rows(text, path, "rubygems", [(n, "runtime") for n in _GEM.findall(text)])
+
+
+_DCF_FIELD = re.compile(r"^(Depends|Imports|LinkingTo|Suggests):(.*(?:\n[ \t]+.*)*)", re.MULTILINE)
+
+
+def r_description(text: str, path: str) -> list[Dependency]:
+    names = []
+    for field_name, value in _DCF_FIELD.findall(text):
+        for item in value.split(","):
+            name = item.strip().split("(")[0].strip()
+            if name and name != "R":
+                names.append((name, "dev" if field_name == "Suggests" else "runtime"))
+    return _rows(text, path, "cran", names)
+
+
+_CSPROJ = re.compile(r"<PackageReference\s+Include=\"([^\"]+)\"")
+
+
+def csproj(text: str, path: str) -> list[Dependency]:
+    return _rows(text, path, "nuget", [(n, "runtime") for n in _CSPROJ.findall(text)])
+
+
+def pubspec(text: str, path: str) -> list[Dependency]:
+    names, section = [], None
+    for line in text.splitlines():
+        if re.match(r"^(dependencies|dev_dependencies):\s*$", line):
+            section = "dev" if line.startswith("dev") else "runtime"
+        elif re.match(r"^\S", line):
+            section = None
+        elif section and (m := re.match(r"^  ([A-Za-z_][\w]*):", line)) and m.group(1) != "flutter":
+            names.append((m.group(1), section))
+    return _rows(text, path, "pub", names)
+
+
+def parser_for(name: str) -> Callable[[str, str], list[Dependency]] | None:
+    if name == "package.json":
+        return package_json
+    if re.match(r"^requirements.*\.txt$", name) or (name.endswith(".txt") and name.startswith("requirements")):
+        return requirements_txt
+    return {
+        "pyproject.toml": pyproject, "Pipfile": pipfile, "pom.xml": pom_xml, "build.gradle": build_gradle,
+        "build.gradle.kts": build_gradle, "go.mod": go_mod, "Cargo.toml": cargo_toml,
+        "composer.json": composer_json, "Gemfile": gemfile, "DESCRIPTION": r_description,
+        "pubspec.yaml": pubspec,
+    }.get(name) or (csproj if name.endswith(".csproj") else None)
+
+
+def is_manifest(path: str) -> bool:
+    return parser_for(path.rsplit("/", 1)[-1]) is not None

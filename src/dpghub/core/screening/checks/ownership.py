@@ -1,0 +1,99 @@
+"""Indicator 3: clear ownership (copyright lines, NOTICE, governance, trademark, CODEOWNERS, MAINTAINERS)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from dpghub.core.screening.checks.base import Context, names, unique_hits
+from dpghub.core.screening.report import Finding, Status
+from dpghub.core.screening.scan import ALL_TEXT, Pattern
+
+COPYRIGHT = Pattern(
+    "ownership.copyright",
+    re.compile(
+        # "Copyright (c) ...", "Copyright © ...", "Copyright 2020 ...", "© ...", "(c) 2020 ..." at a line start:
+        # a bare "copyright" word (as in licence prose) is not an ownership statement.
+        r"^[ \t#*/;!<>%\"'(-]*(?:spdx-filecopyrighttext:[ \t]*(?:copyright[ \t]*)?(?:\(c\)|©)?|"
+        r"copyright[ \t]*(?:\(c\)|©)|copyright[ \t]+(?=\d{4})|©|\(c\)[ \t]*(?=\d{4}))"
+        r"[ \t:]*(?:\d{4}(?:[ \t]*[-–,][ \t]*(?:\d{4}|present))*[ \t,]*)?(?:by[ \t]+)?([^\n\r]{2,160})",
+        re.IGNORECASE | re.MULTILINE,
+    ),
+    ("copyright", "©", "(c)"),
+    kinds=ALL_TEXT,
+    head=8192,
+    max_per_file=2,
+    max_total=3000,
+)
+PUBLICCODE_OWNER = Pattern(
+    "ownership.publiccode_owner",
+    re.compile(r"^\s*(?:mainCopyrightOwner|repoOwner)\s*:\s*['\"]?([^'\"\n]{2,160})", re.MULTILINE),
+    ("copyrightowner", "repoowner"),
+    kinds=frozenset({"config"}),
+    path_filter=lambda p: p.rsplit("/", 1)[-1].startswith("publiccode.y"),
+)
+PATTERNS = [COPYRIGHT, PUBLICCODE_OWNER]
+
+OWNER_FILES = names("NOTICE", "COPYRIGHT", "AUTHORS", "CONTRIBUTORS", "GOVERNANCE", "TRADEMARKS?",
+                    "CODEOWNERS", "MAINTAINERS", "OWNERS", "CHARTER", "OWNERSHIP")
+LEGAL_FILE = re.compile(r"^(?:LICEN[CS]E|COPYING|NOTICE|COPYRIGHT)", re.IGNORECASE)
+# Template placeholders and phrases that are not a holder's name.
+NOT_A_HOLDER = re.compile(
+    r"[\[<{]|\byyyy\b|name of (?:copyright|author)|copyright (?:holder|owner|notice|law|and license)|"
+    r"the above|this (?:copyright|license|software)|^notice|^statement|^license|^\W*$|owner\]|"
+    r"^(?:and|or|of|the|is|holders?|owners?|info|information|laws?|year|date|none|noassertion)\b",
+    re.IGNORECASE,
+)
+# Holders named inside well-known licence texts themselves (their copyright line is part of the licence).
+LICENCE_TEXT_HOLDERS = re.compile(r"free software foundation|internet systems consortium|internet software "
+                                  r"consortium|sam hocevar|latex3 project|creative commons|open source initiative|"
+                                  r"regents of the university of california|python software foundation",
+                                  re.IGNORECASE)
+_TRAIL = re.compile(r"[\s.,;:*/#>-]*(?:all rights reserved\.?)?[\s.,;:*/#>-]*$", re.IGNORECASE)
+
+
+def clean_holder(raw: str) -> str | None:
+    holder = re.sub(r"<[^>]*@[^>]*>|\(?\bhttps?://\S+", "", raw)  # e-mails and URLs are not names
+    holder = _TRAIL.sub("", holder).strip(" \t\"'.,;*")
+    holder = re.sub(r"\s+", " ", holder)
+    if len(holder) < 2 or NOT_A_HOLDER.search(holder) or LICENCE_TEXT_HOLDERS.search(holder):
+        return None
+    return holder[:120]
+
+
+def check(ctx: Context) -> list[Finding]:
+    holders: Counter[str] = Counter()
+    strong, weak = [], []
+    for hit in ctx.scan.get(COPYRIGHT.name):
+        if hit.path.lower().startswith(("licenses/", "licences/")):  # REUSE folder of licence texts
+            continue
+        holder = clean_holder(hit.value)
+        if holder is None:
+            continue
+        holders[holder] += 1
+        name = hit.path.rsplit("/", 1)[-1]
+        (strong if hit.path.count("/") == 0 and LEGAL_FILE.match(name) else weak).append(hit)
+    for hit in ctx.scan.get(PUBLICCODE_OWNER.name):
+        holder = clean_holder(hit.value)
+        if holder:
+            holders[holder] += 2
+            strong.append(hit)
+    files = ctx.files_named(OWNER_FILES)
+    data = {"holders": [name for name, _ in holders.most_common(5)], "files": [e.path for e in files[:10]]}
+    evidence = [ctx.hit_evidence(h) for h in unique_hits(strong + weak, 4)]
+    evidence += [ctx.evidence(e.path) for e in files[:4]]
+    if strong:
+        return [Finding("3", Status.MET, "ownership.copyright_holder",
+                        f"The licence or notice names the copyright holder: {', '.join(data['holders'][:3])}.",
+                        evidence, data)]
+    if weak or files:
+        what = []
+        if weak:
+            what.append(f"copyright lines name {', '.join(data['holders'][:3])}")
+        if files:
+            what.append("ownership files exist (" + ", ".join(e.path for e in files[:3]) + ")")
+        return [Finding("3", Status.LIKELY_MET, "ownership.partial",
+                        "Ownership is partly documented: " + "; ".join(what) + ".", evidence, data)]
+    return [Finding("3", Status.NOT_FOUND, "ownership.not_found",
+                    "No copyright line, NOTICE, governance, trademark or maintainers file names an owner.",
+                    [], data)]

@@ -1,0 +1,155 @@
+"""``screen()``: one repository in, one :class:`Report` out.
+
+The order is fixed: resolve the source (refusing what we will not touch), open a capped tree (cloning
+bare, never checking out), run the single scan pass (each file read at most once), run the checks as
+pure functions of the tree and the scan hits, compute the health signals, and build the report. A
+check that raises is reported as "needs a human" with its error; it never sinks the whole report.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from urllib.parse import quote, urlsplit
+
+import dpghub
+from dpghub.core.screening import gitread, health
+from dpghub.core.screening import tree as treemod
+from dpghub.core.screening.checks import (
+    data_extraction,
+    dependencies,
+    documentation,
+    harm,
+    licenses,
+    ownership,
+    privacy,
+    sdgs,
+    standards,
+)
+from dpghub.core.screening.checks.base import CATEGORIES, Context, normalize_category
+from dpghub.core.screening.checks.manifests import is_manifest
+from dpghub.core.screening.errors import InvalidSource, ScreeningError
+from dpghub.core.screening.fetch import Clone, Source, resolve_source
+from dpghub.core.screening.limits import Limits
+from dpghub.core.screening.report import INDICATORS, Finding, Licenses, LimitNote, Report, Status
+from dpghub.core.screening.scan import Scanner
+
+PATTERNS = ownership.PATTERNS + data_extraction.PATTERNS + privacy.PATTERNS + standards.PATTERNS + harm.PATTERNS
+# (check, indicators it answers) in the order they run; licences first, dependencies read its result.
+CHECKS: list[tuple[Callable[[Context], list[Finding]], tuple[str, ...]]] = [
+    (licenses.check, ("2",)), (sdgs.check, ("1",)), (ownership.check, ("3",)), (dependencies.check, ("4",)),
+    (documentation.check, ("5",)), (data_extraction.check, ("6",)), (privacy.check, ("7",)),
+    (standards.check, ("8",)), (harm.check, ("9a", "9b", "9c")),
+]
+KEEP_NAME = re.compile(r"^(?:README|LICEN[CS]E|COPYING|NOTICE|COPYRIGHT|SECURITY|CODE[_-]OF[_-]CONDUCT|CONDUCT|"
+                       r"PRIVACY|TERMS|publiccode|Dockerfile|Containerfile)", re.IGNORECASE)
+
+
+def _keep(entry: treemod.FileEntry) -> bool:
+    if "/" not in entry.path or entry.path.startswith(".github/"):
+        return True
+    name = entry.path.rsplit("/", 1)[-1]
+    return bool(KEEP_NAME.match(name)) or is_manifest(name)
+
+
+def url_maker(source: Source, commit: str | None) -> Callable[[str, int | None], str | None]:
+    """Links to evidence on GitHub or GitLab at the screened commit (None elsewhere)."""
+    if source.kind != "url" or not commit:
+        return lambda path, line: None
+    parts = urlsplit(source.display)
+    host = (parts.hostname or "").lower()
+    repo = parts.path.strip("/").removesuffix(".git")
+    if host == "github.com" and repo.count("/") == 1:
+        base = f"https://github.com/{repo}/blob/{commit}/"
+    elif host == "gitlab.com" and "/" in repo:
+        base = f"https://gitlab.com/{repo}/-/blob/{commit}/"
+    else:
+        return lambda path, line: None
+    return lambda path, line: base + quote(path.rstrip("/")) + (f"#L{line}" if line else "")
+
+
+@contextmanager
+def open_tree(source: Source, limits: Limits) -> Iterator[tuple[treemod.Tree, gitread.History | None]]:
+    if source.kind == "url":
+        with Clone(source.location, source.display, limits) as clone:
+            hist = gitread.history(clone.git_dir, limits, source.display)
+            with treemod.objects_tree(clone.git_dir, limits, _keep, source.display) as tree:
+                yield tree, hist
+    elif source.kind == "bare":
+        hist = gitread.history(source.location, limits, source.display)
+        with treemod.objects_tree(source.location, limits, _keep, source.display) as tree:
+            yield tree, hist
+    elif source.kind == "worktree":
+        git_dir = os.path.join(source.location, ".git")
+        hist = gitread.history(git_dir, limits, source.display, work_tree=source.location)
+        yield treemod.worktree_tree(source.location, limits, _keep), hist
+    else:
+        yield treemod.plain_tree(source.location, limits, _keep), None
+
+
+def scan_pass(tree: treemod.Tree, scanner: Scanner) -> None:
+    """Read every non-vendored text file once and feed it to every pattern and visitor."""
+    for entry in tree.entries:
+        if entry.vendored or entry.kind == "skip":
+            continue
+        text = tree.text(entry)
+        if text is not None:
+            scanner.scan(entry, text)
+
+
+def run_checks(ctx: Context) -> list[Finding]:
+    findings: list[Finding] = []
+    for check, indicators in CHECKS:
+        try:
+            findings.extend(check(ctx))
+        except Exception as exc:  # noqa: BLE001 - one broken check must not sink the report
+            name = check.__module__.rsplit(".", 1)[-1]
+            findings.extend(Finding(i, Status.NEEDS_HUMAN, f"{name}.check_error",
+                                    f"The {name} check failed ({type(exc).__name__}: {str(exc)[:200]}); "
+                                    "review this indicator by hand.") for i in indicators)
+    order = {ind: n for n, ind in enumerate(INDICATORS)}
+    return sorted(findings, key=lambda f: order[f.indicator])
+
+
+def screen(source: str, *, category: str = "Open Software", declared: tuple[str, ...] | list[str] = (),
+           limits: Limits | None = None, now: float | None = None) -> Report:
+    """Screen a local directory or a git URL against the DPG Standard; raise ScreeningError on failure."""
+    started = time.monotonic()
+    screened_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    limits = limits or Limits()
+    chosen = normalize_category(category)
+    if chosen is None:
+        raise InvalidSource(f"unknown category {category!r}: use one of {', '.join(CATEGORIES)}", where=category)
+    spec = resolve_source(source)
+    lic_module, lic_error = licenses.load_licensing()
+    try:
+        with open_tree(spec, limits) as (tree, hist):
+            commit = hist.commit if hist else None
+            ctx = Context(tree=tree, scan=Scanner(list(PATTERNS)), category=chosen, declared=tuple(declared),
+                          url_for=url_maker(spec, commit), licensing=lic_module, licensing_error=lic_error)
+            ctx.scan.visitors.append(licenses.visitor(ctx))
+            scan_pass(tree, ctx.scan)
+            findings = run_checks(ctx)
+            signals = health.file_signals(ctx) + health.history_signals(hist, now)
+            notes = [LimitNote(h.limit, h.detail, h.where) for h in tree.limits_hit]
+            if tree.stats.large_files_skipped:
+                notes.append(LimitNote("max_file_size", f"{tree.stats.large_files_skipped} files larger than "
+                                       f"{limits.max_file_size} bytes were not read"))
+            if tree.stats.symlinks_skipped:
+                notes.append(LimitNote("symlinks", f"{tree.stats.symlinks_skipped} symlinks were not followed"))
+            return Report(
+                tool_version=dpghub.__version__, source=spec.display, source_kind=spec.kind, commit=commit,
+                screened_at=screened_at, duration_ms=int((time.monotonic() - started) * 1000), category=chosen,
+                files_seen=tree.stats.files_seen, bytes_read=tree.stats.bytes_read, findings=findings,
+                licenses=ctx.licenses or Licenses(available=lic_module is not None), health=signals,
+                limits_hit=notes, limits=limits.to_dict(),
+            )
+    except ScreeningError:
+        raise
+    except OSError as exc:
+        raise ScreeningError(f"could not read {spec.display}: {exc.strerror or exc}", code="source.unreadable",
+                             where=spec.display) from exc

@@ -1,0 +1,158 @@
+"""The single pass over the text of every file, shared by all checks.
+
+Each check declares :class:`Pattern` objects. For each file the text is lowercased once; a pattern's
+regex runs only when one of its literal ``needles`` occurs in it (a fast substring search), and only on
+the kinds of file it applies to. Hits keep a path, a line number and a short excerpt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from dpghub.core.screening.tree import FileEntry
+
+ALL_TEXT = frozenset({"doc", "code", "config", "other"})
+DOCS = frozenset({"doc"})
+CODE = frozenset({"code"})
+DOCS_AND_CODE = frozenset({"doc", "code", "config"})
+
+EXCERPT_MAX = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    name: str
+    regex: re.Pattern[str]
+    needles: tuple[str, ...]
+    kinds: frozenset[str] = DOCS_AND_CODE
+    head: int = 0  # scan only the first N characters (0: the whole capped text)
+    max_per_file: int = 1
+    max_total: int = 30
+    path_filter: Callable[[str], bool] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    pattern: str
+    path: str
+    line: int
+    excerpt: str
+    value: str
+
+
+def excerpt_at(text: str, start: int, end: int | None = None) -> tuple[int, str]:
+    """(line number, the line around ``start`` trimmed to 200 characters)."""
+    line_no = text.count("\n", 0, start) + 1
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    if line_end == -1:
+        line_end = len(text)
+    line = text[line_start:line_end].strip()
+    if len(line) > EXCERPT_MAX:
+        offset = max(0, start - line_start - 60)
+        line = line[offset: offset + EXCERPT_MAX - 1].strip() + "…"
+    return line_no, line
+
+
+def line_of(text: str, needle: str) -> tuple[int | None, str | None]:
+    """Line number and excerpt of the first occurrence of ``needle`` (None if absent)."""
+    index = text.find(needle)
+    if index < 0:
+        return None, None
+    return excerpt_at(text, index)
+
+
+# How much of each kind of file the patterns look at (a file's text is already capped at max_read_bytes).
+# Source code is scanned in its first 32 KiB, where imports, headers and most references live.
+WINDOWS = {"doc": 256 * 1024, "config": 64 * 1024, "code": 32 * 1024, "other": 16 * 1024}
+MAX_NEEDLE_LINES = 40  # lines examined per needle and file
+
+
+@dataclass(slots=True)
+class Scanner:
+    patterns: list[Pattern]
+    visitors: list[Callable[[FileEntry, str, str], None]] = field(default_factory=list)
+    hits: dict[str, list[Hit]] = field(default_factory=dict)
+    needle_index: dict[str, list[tuple[str, list[Pattern]]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        names = [p.name for p in self.patterns]
+        if len(names) != len(set(names)):
+            raise ValueError("pattern names must be unique")
+        for p in self.patterns:
+            self.hits.setdefault(p.name, [])
+        # Per kind of file: each distinct needle once, with the patterns it unlocks.
+        for kind in ALL_TEXT:
+            index: dict[str, list[Pattern]] = {}
+            for p in self.patterns:
+                if kind in p.kinds:
+                    for needle in p.needles:
+                        index.setdefault(needle, []).append(p)
+            self.needle_index[kind] = sorted(index.items())
+
+    def scan(self, entry: FileEntry, text: str) -> None:
+        low = text.lower()
+        for visitor in self.visitors:
+            visitor(entry, text, low)
+        index = self.needle_index.get(entry.kind)
+        if not index:
+            return
+        window = WINDOWS.get(entry.kind, 0)
+        if len(low) > window:
+            low = low[:window]
+        active: dict[str, Pattern] = {}
+        for needle, patterns in index:
+            if needle in low:
+                for p in patterns:
+                    active[p.name] = p
+        if not active:
+            return
+        same_offsets = len(low) == min(len(text), window)  # lower() can change the length of rare letters
+        for pattern in self.patterns:  # declaration order keeps results deterministic
+            if pattern.name not in active:
+                continue
+            found = self.hits[pattern.name]
+            if len(found) >= pattern.max_total:
+                continue
+            if pattern.path_filter is not None and not pattern.path_filter(entry.path):
+                continue
+            limit = min(pattern.head or window, window)
+            matches = (self._line_matches(pattern, text, low, limit) if same_offsets
+                       else ((m.start(), m.group(m.lastindex) if m.lastindex else m.group(0))
+                             for m in pattern.regex.finditer(text[:limit])))
+            taken = 0
+            for match_start, value in matches:
+                line, excerpt = excerpt_at(text, match_start)
+                found.append(Hit(pattern.name, entry.path, line, excerpt, (value or "").strip()))
+                taken += 1  # noqa: SIM113 - counts kept hits, not iterations
+                if taken >= pattern.max_per_file or len(found) >= pattern.max_total:
+                    break
+
+    @staticmethod
+    def _line_matches(pattern: Pattern, text: str, low: str, limit: int):
+        """Run the (line-local) regex only on the lines where one of its needles occurs."""
+        starts: set[int] = set()
+        for needle in pattern.needles:
+            start, seen = 0, 0
+            while seen < MAX_NEEDLE_LINES:
+                index = low.find(needle, start, limit)
+                if index < 0:
+                    break
+                starts.add(low.rfind("\n", 0, index) + 1)
+                line_end = low.find("\n", index, limit)
+                if line_end < 0:
+                    break
+                start, seen = line_end + 1, seen + 1
+        for line_start in sorted(starts):
+            line_end = text.find("\n", line_start, limit)
+            line_end = limit if line_end < 0 else line_end
+            for match in pattern.regex.finditer(text, line_start, line_end):
+                yield match.start(), (match.group(match.lastindex) if match.lastindex else match.group(0))
+
+    def get(self, name: str) -> list[Hit]:
+        return self.hits.get(name, [])
+
+    def any_of(self, names: Iterable[str]) -> list[Hit]:
+        return [hit for name in names for hit in self.hits.get(name, [])]

@@ -1,0 +1,386 @@
+"""A read-only, capped view of the files of a repository.
+
+Three backends produce the same :class:`Tree`: a git work tree (``git ls-files``, files read from disk
+with ``O_NOFOLLOW`` after checking that no parent directory is a symlink), a plain directory (a walk that
+never follows symlinks), and git objects (``git ls-tree`` + one ``git cat-file --batch`` process; used
+for bare repositories and clones, so nothing is ever checked out). Each file is read at most once,
+at most ``max_read_bytes`` of it; files above ``max_file_size`` and files of known binary or bulky
+types are not read at all. Everything that truncates the view is recorded in ``limits_hit``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Self
+
+from dpghub.core.screening import gitread
+from dpghub.core.screening.limits import LimitHit, Limits
+
+VENDOR_DIRS = frozenset({"node_modules", "vendor", "vendored", "third_party", "third-party", "bower_components",
+                         "jspm_packages"})
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
+                       ".pytest_cache", ".ruff_cache", ".idea", ".gradle"})
+DOC_EXT = frozenset({".md", ".markdown", ".rst", ".txt", ".adoc", ".asciidoc", ".org", ".html", ".htm",
+                     ".tex", ".ipynb"})
+CODE_EXT = frozenset({
+    ".py", ".pyi", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".vue", ".svelte", ".java", ".kt", ".kts",
+    ".scala", ".groovy", ".go", ".rs", ".rb", ".php", ".cs", ".fs", ".vb", ".swift", ".m", ".mm", ".c", ".h",
+    ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".r", ".R", ".jl", ".dart", ".ex", ".exs", ".erl", ".hs", ".clj",
+    ".lua", ".pl", ".pm", ".sh", ".bash", ".zsh", ".ps1", ".sql", ".elm", ".ml", ".nim", ".zig", ".sol",
+})
+CONFIG_EXT = frozenset({".yml", ".yaml", ".json", ".toml", ".xml", ".ini", ".cfg", ".gradle", ".properties",
+                        ".graphql", ".gql", ".graphqls", ".proto", ".conf", ".lock", ".mod", ".csproj",
+                        ".tf", ".hcl", ".env", ".editorconfig"})
+# Never worth reading: media, archives, fonts, office files, bulky data, generated bundles.
+SKIP_EXT = frozenset({
+    ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".icns", ".webp", ".svg", ".tif", ".tiff", ".psd",
+    ".mp3", ".mp4", ".wav", ".ogg", ".webm", ".mov", ".avi", ".flac", ".pdf", ".doc", ".docx", ".xls",
+    ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".tar",
+    ".woff", ".woff2", ".ttf", ".otf", ".eot", ".csv", ".tsv", ".parquet", ".feather", ".h5", ".hdf5",
+    ".npy", ".npz", ".pkl", ".pt", ".pth", ".onnx", ".safetensors", ".ckpt", ".sqlite", ".db", ".map",
+    ".geojson", ".shp", ".tfrecord", ".mo", ".po", ".pot", ".css", ".scss", ".sass", ".less", ".snap",
+})
+# Compiled or packaged executables: never read, reported by the binary-artefacts health signal.
+BINARY_EXT = frozenset({".exe", ".dll", ".so", ".dylib", ".class", ".jar", ".war", ".ear", ".pyc", ".pyo", ".o",
+                        ".obj", ".a", ".lib", ".apk", ".aab", ".dex", ".elf", ".msi", ".deb", ".rpm", ".com", ".bin",
+                        ".wasm", ".whl", ".egg", ".nupkg", ".crx", ".ko", ".sys"})
+SKIP_NAMES = frozenset({"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Cargo.lock",
+                        "composer.lock", "Gemfile.lock", "go.sum", "Pipfile.lock", "uv.lock", "bun.lockb"})
+
+
+def safe_display(path: str) -> str:
+    """A path as valid UTF-8 text (undecodable bytes become U+FFFD) so reports always serialise."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def file_kind(path: str) -> str:
+    """``doc`` | ``code`` | ``config`` | ``other`` (read, sniffed) | ``skip`` (never read)."""
+    name = path.rsplit("/", 1)[-1]
+    if name in SKIP_NAMES or name.endswith((".min.js", ".min.css", ".bundle.js")):
+        return "skip"
+    dot = name.rfind(".")
+    ext = name[dot:].lower() if dot > 0 else ""
+    if name.startswith("Dockerfile") or name in ("Makefile", "Gemfile", "Pipfile", "DESCRIPTION", "CODEOWNERS",
+                                                 "Containerfile", "Procfile", "Vagrantfile"):
+        return "config"
+    if ext in SKIP_EXT or ext in BINARY_EXT:
+        return "skip"
+    if ext in DOC_EXT:
+        return "doc"
+    if ext in CODE_EXT or name.endswith(".R"):
+        return "code"
+    if ext in CONFIG_EXT:
+        return "config"
+    if not ext and name.isupper() or name.upper().startswith(("README", "LICENSE", "LICENCE", "COPYING", "NOTICE")):
+        return "doc"
+    return "other"
+
+
+@dataclass(slots=True)
+class FileEntry:
+    path: str  # relative, "/"-separated, valid UTF-8
+    size: int
+    vendored: bool
+    kind: str
+    key: object  # backend handle: absolute path or blob id
+    depth: int = 0
+
+
+@dataclass(slots=True)
+class Stats:
+    files_seen: int = 0
+    bytes_read: int = 0
+    symlinks_skipped: int = 0
+    large_files_skipped: int = 0
+    binary_files: int = 0
+
+
+def is_vendored(parts: list[str]) -> bool:
+    return any(part in VENDOR_DIRS for part in parts[:-1])
+
+
+class Tree:
+    """The files of one repository and a capped, cached reader for their text."""
+
+    def __init__(self, entries: list[FileEntry], reader: Callable[[FileEntry, int], bytes | None],
+                 limits: Limits, limits_hit: list[LimitHit], stats: Stats,
+                 keep: Callable[[FileEntry], bool] = lambda e: False, closer: Callable[[], None] | None = None):
+        self.entries = entries
+        self.by_path = {e.path: e for e in entries}
+        self.limits = limits
+        self.limits_hit = limits_hit
+        self.stats = stats
+        self._reader = reader
+        self._keep = keep
+        self._cache: dict[str, str | None] = {}
+        self._closer = closer
+        self._budget_reported = False
+        self.binary_heads: dict[str, bytes] = {}  # path -> first bytes of files found to be binary
+
+    def close(self) -> None:
+        if self._closer is not None:
+            self._closer()
+            self._closer = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def files(self, *, vendored: bool = False) -> Iterable[FileEntry]:
+        return (e for e in self.entries if e.vendored == vendored)
+
+    def get(self, path: str) -> FileEntry | None:
+        return self.by_path.get(path)
+
+    def text(self, entry: FileEntry | str) -> str | None:
+        """The decoded start of a file, or None (binary, too large, unreadable, over budget)."""
+        if isinstance(entry, str):
+            found = self.by_path.get(entry)
+            if found is None:
+                return None
+            entry = found
+        if entry.path in self._cache:
+            return self._cache[entry.path]
+        text = self._read_text(entry)
+        if self._keep(entry):
+            self._cache[entry.path] = text
+        return text
+
+    def _read_text(self, entry: FileEntry) -> str | None:
+        limits = self.limits
+        if entry.size > limits.max_file_size:
+            self.stats.large_files_skipped += 1
+            return None
+        if self.stats.bytes_read >= limits.max_total_read:
+            if not self._budget_reported:
+                self._budget_reported = True
+                self.limits_hit.append(LimitHit("max_total_read", f"stopped reading after {self.stats.bytes_read}"
+                                                f" bytes", entry.path))
+            return None
+        cap = min(limits.max_read_bytes, limits.max_total_read - self.stats.bytes_read)
+        data = self._reader(entry, cap)
+        if data is None:
+            return None
+        self.stats.bytes_read += len(data)
+        return decode(data, on_binary=lambda: self._binary(entry, data))
+
+    def _binary(self, entry: FileEntry, data: bytes) -> None:
+        self.stats.binary_files += 1
+        self.binary_heads[entry.path] = data[:8]
+
+
+def decode(data: bytes, on_binary: Callable[[], None] | None = None) -> str | None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace")
+    if b"\x00" in data[:8192]:
+        if on_binary is not None:
+            on_binary()
+        return None
+    return data.decode("utf-8", "replace")
+
+
+# --- backends -------------------------------------------------------------------------------------------
+
+def _select(paths: list[tuple[str, int, object]], limits: Limits, hits: list[LimitHit]) -> list[FileEntry]:
+    """Turn (raw path, size, key) rows into entries, applying depth and file-count caps."""
+    entries: list[FileEntry] = []
+    deep_reported = False
+    for raw, size, key in paths:
+        parts = raw.split("/")
+        if len(parts) - 1 > limits.max_depth:
+            if not deep_reported:
+                deep_reported = True
+                hits.append(LimitHit("max_depth", f"files nested deeper than {limits.max_depth} directories were"
+                                     " ignored", safe_display("/".join(parts[: limits.max_depth]))))
+            continue
+        display = safe_display(raw)
+        entries.append(FileEntry(display, size, is_vendored(parts), file_kind(display), key, len(parts) - 1))
+    if len(entries) > limits.max_files:
+        entries.sort(key=lambda e: (e.vendored, e.depth, e.path))
+        hits.append(LimitHit("max_files", f"{len(entries)} files; only the {limits.max_files} shallowest were"
+                             " screened"))
+        entries = entries[: limits.max_files]
+        entries.sort(key=lambda e: e.path)
+    return entries
+
+
+def _open_regular(abspath: str, cap: int) -> bytes | None:
+    try:
+        fd = os.open(abspath, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks, remaining = [], cap
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def worktree_tree(root: str, limits: Limits, keep: Callable[[FileEntry], bool]) -> Tree:
+    """Tracked files of a git work tree; files are read from disk, never through a symlink."""
+    hits: list[LimitHit] = []
+    stats = Stats()
+    git_dir = os.path.join(root, ".git")
+    rows: list[tuple[str, int, object]] = []
+    safe_dirs: dict[str, bool] = {"": True}
+
+    def dir_is_safe(d: str) -> bool:
+        if d in safe_dirs:
+            return safe_dirs[d]
+        parent = d.rsplit("/", 1)[0] if "/" in d else ""
+        ok = dir_is_safe(parent)
+        if ok:
+            try:
+                ok = stat.S_ISDIR(os.lstat(os.path.join(root, d)).st_mode)  # a symlink is not a dir here
+            except OSError:
+                ok = False
+        safe_dirs[d] = ok
+        return ok
+
+    seen: set[str] = set()
+    for mode, raw in gitread.ls_files(git_dir, root, limits):
+        if raw in seen:
+            continue
+        seen.add(raw)
+        if mode == "120000":
+            stats.symlinks_skipped += 1
+            continue
+        if mode == "160000" or ".." in raw.split("/") or raw.startswith("/"):
+            continue
+        if len(rows) > limits.max_tree_entries:
+            break
+        parent = raw.rsplit("/", 1)[0] if "/" in raw else ""
+        if raw.count("/") > limits.max_depth:
+            rows.append((raw, 0, None))  # depth cap reported by _select
+            continue
+        if not dir_is_safe(parent):
+            stats.symlinks_skipped += 1
+            continue
+        abspath = os.path.join(root, raw)
+        try:
+            st = os.lstat(abspath)
+        except OSError:
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            stats.symlinks_skipped += 1
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        rows.append((raw, st.st_size, abspath))
+    entries = _select(rows, limits, hits)
+    stats.files_seen = len(entries)
+
+    # No parent directory of an entry is a symlink (dir_is_safe) and the file itself is opened with
+    # O_NOFOLLOW, so every path read resolves inside the root without a realpath() per file.
+    return Tree(entries, lambda e, cap: _open_regular(str(e.key), cap), limits, hits, stats, keep)
+
+
+def plain_tree(root: str, limits: Limits, keep: Callable[[FileEntry], bool]) -> Tree:
+    """A directory that is not a git work tree: breadth-first walk, symlinks never followed."""
+    hits: list[LimitHit] = []
+    stats = Stats()
+    rows: list[tuple[str, int, object]] = []
+    queue: list[tuple[str, str, int, bool]] = [(root, "", 0, False)]
+    depth_reported = False
+    over = False
+    while queue and not over:
+        next_queue: list[tuple[str, str, int, bool]] = []
+        for abspath, rel, depth, vendored in queue:
+            try:
+                with os.scandir(abspath) as it:
+                    items = sorted(it, key=lambda d: d.name)
+            except OSError:
+                continue
+            for item in items:
+                relpath = f"{rel}/{item.name}" if rel else item.name
+                try:
+                    if item.is_symlink():
+                        stats.symlinks_skipped += 1
+                        continue
+                    if item.is_dir(follow_symlinks=False):
+                        if item.name in SKIP_DIRS:
+                            continue
+                        if depth + 1 > limits.max_depth:
+                            if not depth_reported:
+                                depth_reported = True
+                                hits.append(LimitHit("max_depth", f"directories nested deeper than "
+                                                     f"{limits.max_depth} were not walked", safe_display(relpath)))
+                            continue
+                        in_vendor = vendored or item.name in VENDOR_DIRS
+                        if in_vendor and depth >= 6:  # vendored trees: only their top manifests matter
+                            continue
+                        next_queue.append((item.path, relpath, depth + 1, in_vendor))
+                    elif item.is_file(follow_symlinks=False):
+                        if vendored and not _vendored_interesting(item.name):
+                            continue
+                        rows.append((relpath, item.stat(follow_symlinks=False).st_size, item.path))
+                        if len(rows) > limits.max_tree_entries:
+                            over = True
+                            break
+                except OSError:
+                    continue
+            if over:
+                break
+        queue = next_queue
+    if over:
+        hits.append(LimitHit("max_files", f"the walk stopped after {limits.max_tree_entries} entries"))
+    entries = _select(rows, limits, hits)
+    stats.files_seen = len(entries)
+    # The walk never entered a symlinked directory and files are opened with O_NOFOLLOW.
+    return Tree(entries, lambda e, cap: _open_regular(str(e.key), cap), limits, hits, stats, keep)
+
+
+def _vendored_interesting(name: str) -> bool:
+    upper = name.upper()
+    return name in ("package.json", "composer.json", "modules.txt", "Cargo.toml", "go.mod") or upper.startswith(
+        ("LICENSE", "LICENCE", "COPYING"))
+
+
+def objects_tree(git_dir: str, limits: Limits, keep: Callable[[FileEntry], bool], where: str) -> Tree:
+    """Files of HEAD read straight from git objects (bare repositories and clones)."""
+    hits: list[LimitHit] = []
+    stats = Stats()
+    rows: list[tuple[str, int, object]] = []
+    for mode, blob, size, raw in gitread.ls_tree(git_dir, limits, where):
+        if mode == "120000":
+            stats.symlinks_skipped += 1
+            continue
+        if mode == "160000" or ".." in raw.split("/"):
+            continue
+        rows.append((raw, size, blob))
+    entries = _select(rows, limits, hits)
+    stats.files_seen = len(entries)
+    batch = gitread.CatFile(git_dir, limits, where)
+    return Tree(entries, lambda e, cap: batch.read(str(e.key), e.size, cap), limits, hits, stats, keep,
+                closer=batch.close)
+
+
+@dataclass(slots=True)
+class Keep:
+    """Which files the checks will ask for again (their text is cached after the single read)."""
+
+    names: frozenset[str] = field(default_factory=frozenset)
+    prefixes: tuple[str, ...] = ()
+    predicates: tuple[Callable[[str], bool], ...] = ()
+
+    def __call__(self, entry: FileEntry) -> bool:
+        path = entry.path
+        if "/" not in path:
+            return True
+        name = path.rsplit("/", 1)[-1]
+        return name in self.names or path.startswith(self.prefixes) or any(p(path) for p in self.predicates)
