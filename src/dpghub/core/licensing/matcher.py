@@ -194,27 +194,30 @@ _VARIABLE_WORDS = frozenset(
 
 
 def _uncovered_runs(shingles: list, known) -> list[list[str]]:
-    """Runs of words not covered by any shingle in ``known`` (the words of ``shingles``)."""
+    """Runs of words not covered by any shingle in ``known`` (the words of ``shingles``).
+
+    A word is covered when at least one of the (up to N) shingles containing it is known.
+    Only the runs of unknown shingles are visited, so a near-identical text costs little.
+    """
     n = len(shingles)
     if n == 0:
         return []
-    length = n + N - 1
-    cov = [False] * length
-    for i, sh in enumerate(shingles):
-        if sh in known:
-            for k in range(i, i + N):
-                cov[k] = True
-    words = [sh[0] for sh in shingles] + list(shingles[-1][1:])
-    runs, cur = [], []
-    for k in range(length):
-        if cov[k]:
-            if cur:
-                runs.append(cur)
-                cur = []
-        else:
-            cur.append(words[k])
-    if cur:
-        runs.append(cur)
+    unknown = [i for i, sh in enumerate(shingles) if sh not in known]
+    if not unknown:
+        return []
+    runs: list[list[str]] = []
+    i = prev = unknown[0]
+    for k in unknown[1:] + [None]:
+        if k is not None and k == prev + 1:
+            prev = k
+            continue
+        j = prev  # shingles i..j are unknown, i-1 and j+1 (if any) are known
+        first = i + N - 1 if i > 0 else 0
+        last = j if j < n - 1 else n + N - 2
+        if first <= last:
+            runs.append([shingles[min(t, n - 1)][t - min(t, n - 1)] for t in range(first, last + 1)])
+        if k is not None:
+            i = prev = k
     return runs
 
 
@@ -223,6 +226,21 @@ def _changes(runs: list[list[str]], _words) -> int:
     put where the template says "project") counts once."""
     singles = {r[0] for r in runs if len(r) == 1}
     return len(singles) + sum(len(r) for r in runs if len(r) > 1)
+
+
+ANCHOR = 8  # consecutive shared shingles (~12 words) that anchor a region's ends
+
+
+def _anchors(core_pos: list[int]) -> tuple[int, int]:
+    runs, start = [], core_pos[0]
+    for x, y in zip(core_pos, core_pos[1:] + [None]):
+        if y is None or y != x + 1:
+            runs.append((start, x))
+            start = y
+    long_runs = [r for r in runs if r[1] - r[0] + 1 >= ANCHOR]
+    if not long_runs:
+        return core_pos[0], core_pos[-1]
+    return long_runs[0][0], long_runs[-1][1]
 
 
 def _span(positions: list[int], gap: int) -> tuple[int, int, int]:
@@ -274,8 +292,10 @@ def match_text(text: str | list[Token]) -> list[TextMatch]:
             if m is not None:
                 rank = (m[0].method != "modified", -m[0].changed_words, hit)
                 aligned.append((rank, m))
-        tried.add(cands[0][1].spdx)
+                if m[0].method == "exact":
+                    break
         if not aligned:
+            tried.update(r.spdx for _, r in cands[:4])
             continue
         aligned.sort(key=lambda a: a[0], reverse=True)
         m = aligned[0][1]
@@ -300,7 +320,18 @@ def _align(tokens, tsh, covered, ref: _Ref):
     core_pos = [i for i in range(s, e + 1) if tsh[i] in ref.core]
     if not core_pos:
         return None
-    a, b = core_pos[0], core_pos[-1]
+    # anchor the region on long runs of shared text: a stray shared phrase in a neighbouring
+    # licence or note must not stretch the region over it
+    a, b = _anchors(core_pos)
+    # the region this licence explains: from the anchors, grown over adjacent text that the
+    # reference has (its title before, its appendix after), never over a gap of N words
+    s2 = a
+    while s2 - 1 >= s and tsh[s2 - 1] in ref.shingles:
+        s2 -= 1
+    e2 = b
+    while e2 + 1 <= e and any(sh in ref.shingles for sh in tsh[e2 + 1 : e2 + 1 + N]):
+        e2 += 1
+    s, e = s2, e2
     # Words of the text (between a and b) that no shared shingle covers were inserted or
     # replaced; words of the reference core that no shingle of the span covers were deleted.
     ins_runs = _uncovered_runs(tsh[a : b + 1], ref.shingles)
