@@ -1,0 +1,216 @@
+"""Import policy on small synthetic data: unseen registry records, failure policy, first start."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dpghub.catalog.enums import Stage
+from dpghub.catalog.models import Contact, ExternalId, FacetEntry, Good, ImportRun, Provenance, StandardVersion
+from dpghub.catalog.services import importing
+from dpghub.catalog.services.importing import GOOD_UID_NAMESPACE, ImportFailed, goods_import
+from dpghub.catalog.services.standard import standard_versions_sync
+from dpghub.common.models import Activity
+from dpghub.core import standard
+from tests.catalog.helpers import catalogue_dump
+from tests.core.formats.test_dpga import registry_record
+
+pytestmark = pytest.mark.django_db
+
+
+def nominee(name: str, repo: str = "", stage: str = "nominee") -> dict:
+    return {"name": name, "description": f"{name} does things", "website": "",
+            "license": [{"spdx": "MIT", "licenseURL": "https://example.org/LICENSE"}],
+            "SDGs": [{"SDGNumber": 4, "evidenceText": "education"}], "type": ["software"],
+            "repositories": [{"name": "main", "url": repo}] if repo else [],
+            "organizations": [{"name": f"{name} Org", "org_type": "owner", "contact_name": "Priv Person",
+                               "contact_email": "priv@person.example"}],
+            "stage": stage}
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    (root / "nominees").mkdir(parents=True)
+    (root / "archive").mkdir()
+    (root / "nominees" / "alpha-tool.json").write_text(json.dumps(nominee("Alpha Tool", "https://github.com/ex/alpha")))
+    (root / "nominees" / "beta.json").write_text(json.dumps(nominee("Beta", stage="DPG")))
+    (root / "archive" / "gamma.json").write_text(json.dumps(nominee("Gamma")))
+    return root
+
+
+def test_standard_versions_sync_is_idempotent():
+    rows = standard_versions_sync()
+    assert list(rows) == [v.version for v in standard.versions()]
+    ids = sorted(StandardVersion.objects.values_list("id", flat=True))
+    standard_versions_sync()
+    assert sorted(StandardVersion.objects.values_list("id", flat=True)) == ids
+
+
+def test_unseen_registry_record_merges_or_creates_without_code_changes(dataset, tmp_path):
+    goods_import(paths=[dataset])
+    registry = tmp_path / "registry-2027-01-02.json"
+    registry.write_text(json.dumps([
+        registry_record(id="777", dpgid="GID777", name="Alpha Tool (new name)",
+                        repositories=[{"name": "x", "url": "https://www.github.com/EX/alpha/"}]),
+        registry_record(),  # "Synthetic Registry Good", seen nowhere else
+    ]))
+    result = goods_import(paths=[registry])
+    assert (result.goods_created, result.goods_updated) == (1, 1)
+    alpha = ExternalId.objects.get(scheme="dpga-application", value="777").good
+    assert alpha.name == "Alpha Tool (new name)" and alpha.stage == Stage.DPG  # newest source wins
+    assert alpha.uid == uuid.uuid5(GOOD_UID_NAMESPACE, "legacy-slug:alpha-tool")
+    assert sorted(alpha.provenances.values_list("source_key", flat=True)) == [
+        "dpga-candidates:nominees/alpha-tool", "dpga-registry:777"]
+    new = ExternalId.objects.get(scheme="dpga-application", value="90001").good
+    assert new.uid == uuid.uuid5(GOOD_UID_NAMESPACE, "dpga-application:90001")
+    assert (new.slug, new.stage, new.categories) == ("synthetic-registry-good", Stage.DPG, ["open-software"])
+    assert sorted(new.countries.values_list("country", "role")) == [
+        ("CI", "deployment"), ("GB", "deployment"), ("TZ", "development")]
+    assert list(new.sdgs.values_list("sdg", flat=True)) == [4, 9]
+    assert new.assessments.get().standard_version.version == standard.version_in_force(
+        __import__("datetime").date(2027, 1, 2)).version
+    assert set(FacetEntry.objects.filter(good=new, facet="stage").values_list("value", flat=True)) == {"dpg"}
+    assert Contact.objects.filter(good=new, email="jane@private.example").count() == 1
+    assert "jane@private.example" not in json.dumps(ImportRun.objects.get(id=result.run_id).report)
+    # an older set imported again afterwards does not undo the newer data
+    again = goods_import(paths=[dataset])
+    alpha.refresh_from_db()
+    assert alpha.stage == Stage.DPG and alpha.name == "Alpha Tool (new name)"
+    assert again.goods_created == 0
+
+
+def test_slugs_are_deduplicated_deterministically(tmp_path):
+    (tmp_path / "nominees").mkdir()
+    for stem in ("b-copy", "a-copy"):
+        (tmp_path / "nominees" / f"{stem}.json").write_text(json.dumps(nominee("Same Name")))
+    goods_import(paths=[tmp_path])
+    slugs = dict(Good.objects.values_list("external_ids__value", "slug"))
+    assert slugs == {"a-copy": "same-name", "b-copy": "same-name-2"}
+
+
+def test_reimport_of_synthetic_data_changes_nothing(dataset):
+    goods_import(paths=[dataset])
+    before = catalogue_dump()
+    result = goods_import(paths=[dataset])
+    assert catalogue_dump() == before
+    assert (result.goods_created, result.goods_updated, result.goods_unchanged) == (0, 0, 3)
+
+
+def _break(dataset: Path) -> Path:
+    bad = dataset / "nominees" / "broken.json"
+    bad.write_text('{"name": "Broken", ')
+    (dataset / "nominees" / "wrong-shape.json").write_text('{"hello": "world"}')
+    (dataset / "archive" / "delta.json").write_text(json.dumps(nominee("Delta")))
+    (dataset / "nominees" / "beta.json").write_text(json.dumps(nominee("Beta renamed", stage="DPG")))
+    return bad
+
+
+def test_malformed_file_stores_nothing_by_default(dataset):
+    goods_import(paths=[dataset])
+    before = catalogue_dump()
+    runs, activities = ImportRun.objects.count(), Activity.objects.count()
+    bad = _break(dataset)
+    with pytest.raises(ImportFailed) as failure:
+        goods_import(paths=[dataset])
+    reasons = {Path(e["path"]).name: e["reason"] for e in failure.value.errors}
+    assert reasons == {"broken.json": "not valid JSON (line 1, column 20: Expecting property name enclosed in double quotes)",
+                       "wrong-shape.json": "not a DPGA record: neither a nominee, screening, review nor registry record"}
+    assert str(bad) in str(failure.value)
+    assert catalogue_dump() == before
+    assert (ImportRun.objects.count(), Activity.objects.count()) == (runs, activities)
+
+
+def test_skip_invalid_imports_the_rest_and_reports_each_skipped_file(dataset):
+    goods_import(paths=[dataset])
+    gamma_before = Good.objects.filter(name="Gamma").values().get()
+    _break(dataset)
+    result = goods_import(paths=[dataset], skip_invalid=True)
+    assert sorted(Path(s["path"]).name for s in result.skipped) == ["broken.json", "wrong-shape.json"]
+    assert (result.goods_created, result.goods_updated, result.goods_unchanged) == (1, 1, 2)
+    assert sorted(Good.objects.values_list("name", flat=True)) == ["Alpha Tool", "Beta renamed", "Delta", "Gamma"]
+    assert Good.objects.filter(name="Gamma").values().get() == gamma_before
+    report = ImportRun.objects.get(id=result.run_id).report
+    assert sorted(Path(e["source"]).name for e in report if e.get("kind") == "skipped-file") == [
+        "broken.json", "wrong-shape.json"]
+
+
+def test_an_error_while_writing_leaves_nothing_half_written(dataset, monkeypatch):
+    goods_import(paths=[dataset])
+    before = catalogue_dump()
+    (dataset / "archive" / "delta.json").write_text(json.dumps(nominee("Delta")))
+
+    def explode(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing, "goods_reindex", explode)
+    with pytest.raises(RuntimeError):
+        goods_import(paths=[dataset])
+    assert catalogue_dump() == before
+
+
+def test_missing_path_is_reported():
+    with pytest.raises(ImportFailed, match="no such file or folder"):
+        goods_import(paths=["/nonexistent/dpga"])
+
+
+def test_reviews_that_match_no_good_are_reported(tmp_path):
+    (tmp_path / "reviews").mkdir()
+    (tmp_path / "reviews" / "Nobody Knows_someone.json").write_text(json.dumps(
+        {"license": {"answer": True, "comment": "", "confidence": 5}, "user": "someone", "timestamp": 1633978455}))
+    result = goods_import(paths=[tmp_path])
+    unmatched = [e for e in result.report if e.get("kind") == "review-unmatched"]
+    assert len(unmatched) == 1 and "Nobody Knows" in unmatched[0]["detail"]
+    assert "someone" not in json.dumps(result.report).replace("someone.json", "")
+    assert not Provenance.objects.exists()
+
+
+def test_shipped_data_load_if_empty(dataset, monkeypatch, settings):
+    monkeypatch.setattr(importing, "SHIPPED_DATA_DIR", dataset)
+    settings.CONFIG = {**settings.CONFIG, "LOAD_SHIPPED_DATA": False}
+    assert importing.shipped_data_load_if_empty() is None
+    assert not Good.objects.exists()
+    settings.CONFIG = {**settings.CONFIG, "LOAD_SHIPPED_DATA": True}
+    result = importing.shipped_data_load_if_empty()
+    assert result is not None and result.goods_created == 3
+    assert importing.shipped_data_load_if_empty() is None  # not empty any more
+
+
+# --- CLI ----------------------------------------------------------------------------------------
+
+@pytest.fixture
+def cli(monkeypatch):
+    from dpghub.cli import django_env
+    from dpghub.cli.main import _register, cli as group
+
+    monkeypatch.setattr(django_env, "setup", lambda **kwargs: None)  # pytest-django set Django up
+    _register()
+    return group
+
+
+def test_cli_import_bad_input_exits_2_naming_the_file(cli, dataset):
+    bad = _break(dataset)
+    result = CliRunner().invoke(cli, ["import", str(dataset)])
+    assert result.exit_code == 2
+    assert f"error: {bad}: not valid JSON" in result.output
+    assert not Good.objects.exists()
+
+
+def test_cli_import_and_export(cli, dataset, tmp_path):
+    report = tmp_path / "report.json"
+    result = CliRunner().invoke(cli, ["import", str(dataset), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    assert "Goods: 3 created, 0 updated, 0 unchanged." in result.output
+    assert json.loads(report.read_text())["stats"]["goods_created"] == 3
+    out = tmp_path / "goods.csv"
+    result = CliRunner().invoke(cli, ["export", "--format", "csv", "--output", str(out)])
+    assert result.exit_code == 0
+    assert out.read_text().count("\n") == 4 and "priv@person.example" not in out.read_text()
+    result = CliRunner().invoke(cli, ["export", "--format", "json", "--include-personal-data"])
+    assert "warning: the export includes personal data" in result.output
+    assert "priv@person.example" in result.output
+    assert "--include-personal-data" in CliRunner().invoke(cli, ["export", "--help"]).output
