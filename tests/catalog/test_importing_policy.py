@@ -10,7 +10,15 @@ import pytest
 from click.testing import CliRunner
 
 from dpghub.catalog.enums import Stage
-from dpghub.catalog.models import Contact, ExternalId, FacetEntry, Good, ImportRun, Provenance, StandardVersion
+from dpghub.catalog.models import (
+    Contact,
+    ExternalId,
+    FacetEntry,
+    Good,
+    ImportRun,
+    Provenance,
+    StandardVersion,
+)
 from dpghub.catalog.services import importing
 from dpghub.catalog.services.importing import GOOD_UID_NAMESPACE, ImportFailed, goods_import
 from dpghub.catalog.services.standard import standard_versions_sync
@@ -185,7 +193,8 @@ def test_shipped_data_load_if_empty(dataset, monkeypatch, settings):
 @pytest.fixture
 def cli(monkeypatch):
     from dpghub.cli import django_env
-    from dpghub.cli.main import _register, cli as group
+    from dpghub.cli.main import _register
+    from dpghub.cli.main import cli as group
 
     monkeypatch.setattr(django_env, "setup", lambda **kwargs: None)  # pytest-django set Django up
     _register()

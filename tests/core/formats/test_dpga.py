@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dpghub.core.formats.dpga import MalformedFile, document_parse, file_parse, records_group, reviews_match, shape_detect
+from dpghub.core.formats.dpga import (
+    MalformedFile,
+    document_parse,
+    file_parse,
+    records_group,
+    reviews_match,
+    shape_detect,
+)
 from dpghub.core.formats.dpga.licences import licence_expression
 from dpghub.core.formats.dpga.matching import GoodKeys, name_normalise, url_normalise
 from dpghub.core.formats.dpga.parse import registry_parse, review_parse, reviewer_hash

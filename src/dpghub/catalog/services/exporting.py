@@ -148,7 +148,7 @@ def goods_export(*, format: str, stream: TextIO, include_personal_data: bool = F
         raise ValueError(f"unknown export format {format!r}; use one of {', '.join(FORMATS)}")
     count = 0
     if format == "json":
-        stream.write('{"format": "%s", "goods": [' % FORMAT_NAME)
+        stream.write(f'{{"format": "{FORMAT_NAME}", "goods": [')
         for data in goods_iter(include_personal_data=include_personal_data):
             stream.write(("\n" if count == 0 else ",\n") + json.dumps(data, ensure_ascii=False, sort_keys=True))
             count += 1

@@ -225,7 +225,7 @@ def _merge_notes(group: Group) -> list[dict]:
     notes = []
     for attribute in ("stage", "name"):
         values = [(getattr(r, attribute), r.source_file) for r in records if getattr(r, attribute)]
-        if len({value for value, _ in values}) > 1:
+        if len({value for value, _source in values}) > 1:
             chain = " -> ".join(f"{value} ({source})" for value, source in values)
             notes.append({"kind": "merged-field", "source": group.key,
                           "detail": f"{attribute}: {chain}; the newest source wins"})
@@ -449,7 +449,7 @@ class _Writer:
     def _sync_external_ids(self, groups: list[Group]) -> None:
         wanted = {(scheme, value): g.good_ref for g in groups for r in g.records for scheme, value in r.external_ids}
         existing = {}
-        for row in ExternalId.objects.filter(value__in={value for _, value in wanted}):
+        for row in ExternalId.objects.filter(value__in={value for _scheme, value in wanted}):
             existing[(row.scheme, row.value)] = row
         create, update = [], []
         for (scheme, value), gid in sorted(wanted.items()):

@@ -8,8 +8,9 @@ automatic: the import is attempted on each call until it succeeds once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
-from typing import Any, Callable
+from typing import Any
 
 from license_expression import ExpressionError, get_spdx_licensing
 

@@ -173,7 +173,7 @@ def records_group(records: list[SourceRecord], existing: list[GoodKeys]) -> tupl
             report.append({"kind": "ambiguous-match", "source": group.key,
                            "detail": "external ids point at several stored goods; the first is updated"})
         if found:
-            target = sorted(found.values(), key=lambda g: str(g.ref))[0]
+            target = min(found.values(), key=lambda g: str(g.ref))
             group.good_ref = target.ref
             represented.add(id(target))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -495,7 +495,7 @@ _REVIEW_INDICATOR = {"license": "2", "clearOwnership": "3", "ownership": "3", "d
 
 def reviewer_hash(handle: str) -> str:
     """A short, stable stand-in for a reviewer's handle (the handle itself is never stored)."""
-    return hashlib.sha256(f"dpghub-review:{handle}".encode("utf-8")).hexdigest()[:12]
+    return hashlib.sha256(f"dpghub-review:{handle}".encode()).hexdigest()[:12]
 
 
 def review_parse(data: dict, *, path: str, folder: str, stem: str) -> SourceRecord:
@@ -516,7 +516,7 @@ def review_parse(data: dict, *, path: str, folder: str, stem: str) -> SourceReco
     reviewed_on = None
     if isinstance(data.get("timestamp"), (int, float)) and not isinstance(data.get("timestamp"), bool):
         try:
-            reviewed_on = datetime.fromtimestamp(data["timestamp"], tz=timezone.utc).date()
+            reviewed_on = datetime.fromtimestamp(data["timestamp"], tz=UTC).date()
         except (OverflowError, OSError, ValueError):
             log.not_mapped("timestamp", data["timestamp"], "not a Unix time")
     record = SourceRecord(
