@@ -1,0 +1,58 @@
+"""The report as Markdown (for issues, pull requests and review notes)."""
+
+from __future__ import annotations
+
+from dpghub.core.screening.report import INDICATOR_NAMES, Evidence, Report
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def evidence_text(item: Evidence) -> str:
+    where = f"`{item.path}`" if item.path else ""
+    if item.line:
+        where += f" line {item.line}"
+    if item.url:
+        where = f"[{where or item.url}]({item.url})"
+    if item.excerpt:
+        where += f": {item.excerpt}"
+    return where
+
+
+def to_markdown(report: Report) -> str:
+    lines = [f"# DPG screening of {report.source}", ""]
+    commit = f"commit `{report.commit[:12]}`" if report.commit else "no commit"
+    lines += [f"{commit} · category {report.category} · {report.files_seen} files, {report.bytes_read} bytes read · "
+              f"{report.duration_ms} ms · dpghub {report.tool_version} · {report.screened_at}", ""]
+    lines += ["| Indicator | Status | Explanation |", "|---|---|---|"]
+    for finding in report.findings:
+        lines.append(f"| {finding.indicator}. {_cell(INDICATOR_NAMES[finding.indicator])} | "
+                     f"**{finding.status.label}** | {_cell(finding.explanation)} |")
+    lines += ["", "Automated screening can only say *likely met* for indicators 7-9: the project must attest them.",
+              "", "## Evidence", ""]
+    for finding in report.findings:
+        if not finding.evidence:
+            continue
+        lines.append(f"### {finding.indicator}. {INDICATOR_NAMES[finding.indicator]}")
+        lines += [f"- {evidence_text(e)}" for e in finding.evidence]
+        lines.append("")
+    lic = report.licenses
+    lines += ["## Licences", ""]
+    if not lic.available:
+        lines.append("The licence engine was not available.")
+    else:
+        lines.append(f"- Root expression: `{lic.root_expression or 'none found'}`"
+                     + (f" ({lic.approval} for {report.category})" if lic.approval else ""))
+        if lic.expressions:
+            lines.append("- Expressions found: " + ", ".join(f"`{x}`" for x in lic.expressions))
+        if lic.declared:
+            lines.append("- Declared: " + ", ".join(f"`{x}`" for x in lic.declared))
+        lines += [f"- Conflict: {c}" for c in lic.conflicts]
+    lines += ["", "## Health signals", "", "| Signal | Status | Detail |", "|---|---|---|"]
+    for signal in report.health:
+        lines.append(f"| {signal.id.replace('_', ' ')} | {signal.status.value} | {_cell(signal.explanation)} |")
+    if report.limits_hit:
+        lines += ["", "## Limits hit", ""]
+        lines += [f"- {n.limit}: {n.detail}" + (f" (`{n.where}`)" if n.where else "") for n in report.limits_hit]
+    return "\n".join(lines) + "\n"
