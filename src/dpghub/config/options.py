@@ -63,6 +63,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("LOGIN_RATE", "10/m", "Login attempts allowed per client address (count/period: s, m, h)."),
     Option("WRITE_API_RATE", "60/m", "Write API calls allowed per token (count/period: s, m, h)."),
     Option("RENEWAL_WINDOW_DAYS", 60, "Days before expiry when a renewal application is created.", int),
+    Option("SCREENING_ALLOW_LOCAL", False, "Let registry screenings read local paths and file:// URLs "
+           "(tests and air-gapped mirrors only; otherwise only https:// repositories are screened).", _bool),
     Option("RECOGNITION_DAYS", 365, "Days a DPG recognition stays valid.", int),
 )
 

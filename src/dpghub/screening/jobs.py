@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from dpghub.catalog.enums import CATEGORY_CORE_NAME, Category
 from dpghub.common.jobs import job_kind, job_progress
 from dpghub.common.models import Job
@@ -20,6 +22,10 @@ def screen_good(job: Job) -> dict:
     if category not in {"Open Software", "Open Data", "Open Content", "Open AI Model"}:
         category = "Open Software"
     declared = list(good.licenses.values_list("expression", flat=True))
+    if not run.repository_url.startswith("https://") and not settings.DPGHUB_SCREENING_ALLOW_LOCAL:
+        message = f"only https:// repositories are screened from the registry, not {run.repository_url!r}"
+        screening_record_failure(run=run, error=message)
+        return {"failed": message}
     job_progress(job, step="screening", repository=run.repository_url)
     try:
         report = screen(run.repository_url, category=category, declared=declared)
