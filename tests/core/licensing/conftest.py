@@ -1,0 +1,24 @@
+"""Helpers for the licence tests. Tests may read /work/shared (the product never does)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED = Path("/work/shared/data/licenses")
+CHOOSEALICENSE = SHARED / "choosealicense-texts"
+FIXTURES = SHARED / "licensee-fixtures"
+
+
+def licence_body(key: str) -> str:
+    """A choosealicense text without its front matter."""
+    raw = (CHOOSEALICENSE / f"{key}.txt").read_text(encoding="utf-8")
+    return raw.split("---\n", 2)[2]
+
+
+@pytest.fixture(scope="session")
+def body():
+    if not CHOOSEALICENSE.is_dir():
+        pytest.skip(f"reference texts not available at {CHOOSEALICENSE}")
+    return licence_body

@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from dpghub.core.licensing import (
+    LicenseEvidence,
+    classify_path,
+    decode_text,
+    is_license_path,
+    scan_file,
+    scan_spdx_tags,
+)
+
+
+def exprs(evidence):
+    return [(e.expression, e.kind, e.line, e.method) for e in evidence]
+
+
+# --- SPDX tags -----------------------------------------------------------------------------
+
+def test_spdx_tags_with_line_numbers():
+    src = textwrap.dedent(
+        """\
+        #!/usr/bin/env python
+        # SPDX-License-Identifier: MIT
+        import os
+        /* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */
+        <!-- SPDX-License-Identifier: (MIT OR Apache-2.0) -->
+        // spdx-license-identifier: apache-2.0
+        x = 1
+        """
+    )
+    ev = scan_spdx_tags("src/a.py", src)
+    assert exprs(ev) == [
+        ("MIT", "spdx-tag", 2, "tag"),
+        ("GPL-2.0-only WITH Linux-syscall-note", "spdx-tag", 4, "tag"),
+        ("MIT OR Apache-2.0", "spdx-tag", 5, "tag"),
+        ("Apache-2.0", "spdx-tag", 6, "tag"),
+    ]
+    assert ev[0].path == "src/a.py"
+    assert ev[0].detail == "src/a.py line 2: SPDX-License-Identifier: MIT"
+
+
+def test_spdx_tag_bad_value_is_noassertion_with_location():
+    ev = scan_spdx_tags("lib/x.c", "int x;\n// SPDX-License-Identifier: GPL\n")
+    assert exprs(ev) == [("NOASSERTION", "spdx-tag", 2, "tag")]
+    assert ev[0].detail.startswith("lib/x.c line 2: tag value is not a valid SPDX expression")
+
+
+def test_spdx_tags_none_and_empty():
+    assert scan_spdx_tags("a.py", "print('hello')\n") == []
+    assert scan_spdx_tags("a.py", "") == []
+    ev = scan_spdx_tags("a.py", "# SPDX-License-Identifier:\n")
+    assert ev[0].expression == "NOASSERTION" and ev[0].confidence == 0.0
+
+
+def test_scan_file_reports_tags_in_any_file():
+    ev = scan_file("src/main.rs", "// SPDX-License-Identifier: Apache-2.0 OR MIT\nfn main() {}\n")
+    assert exprs(ev) == [("Apache-2.0 OR MIT", "spdx-tag", 1, "tag")]
+
+
+# --- paths ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("path", "role"),
+    [
+        ("LICENSE", "license-file"), ("LICENCE.md", "license-file"), ("license.txt", "license-file"),
+        ("COPYING", "license-file"), ("COPYING.LESSER", "license-file"), ("UNLICENSE", "license-file"),
+        ("LICENSE-MIT", "license-file"), ("MIT-LICENSE", "license-file"), ("LICENSE.rst", "license-file"),
+        ("LICENSES/Apache-2.0.txt", "license-file"), ("sub/LICENSES/MIT.txt", "license-file"),
+        ("docs/LICENSE.html", "license-file"), ("PATENTS", "license-file"), ("COPYRIGHT", "license-file"),
+        ("package.json", "manifest"), ("pyproject.toml", "manifest"), ("setup.cfg", "manifest"),
+        ("setup.py", "manifest"), ("Cargo.toml", "manifest"), ("composer.json", "manifest"),
+        ("foo.gemspec", "manifest"), ("DESCRIPTION", "manifest"), ("pom.xml", "manifest"),
+        ("My.Package.nuspec", "manifest"), ("bower.json", "manifest"),
+        ("README", "readme"), ("README.md", "readme"), ("docs/readme.rst", "readme"),
+        ("src/license.py", ""), ("src/licenses.go", ""), ("licensing.json", ""), ("main.c", ""),
+        ("node_modules/x/LICENSE", ""), (".git/LICENSE", ""), ("description", ""), ("", ""),
+    ],
+)
+def test_classify_path(path, role):
+    assert classify_path(path) == role
+    assert is_license_path(path) is (role != "")
+
+
+# --- licence files -------------------------------------------------------------------------
+
+def test_mit_with_other_holder_reflowed(body):
+    text = body("mit").replace("[year]", "2021").replace("[fullname]", "Ministère de la Santé")
+    reflowed = textwrap.fill(" ".join(text.split()), 47)
+    ev = scan_file("LICENSE", reflowed)
+    # line 1 holds the title and the (unmatched) copyright line; the licence text starts on line 2
+    assert reflowed.split("\n")[1].startswith("Santé Permission is hereby")
+    assert exprs(ev) == [("MIT", "license-file", 2, "exact")]
+    assert ev[0].confidence == 1.0
+
+
+def test_gpl3_without_how_to_apply(body):
+    gpl = body("gpl-3.0")
+    ev = scan_file("COPYING", gpl[: gpl.index("How to Apply These Terms")])
+    assert exprs(ev) == [("GPL-3.0-only", "license-file", 2, "exact")]
+
+
+def test_concatenated_licences_each_found_with_lines(body):
+    mit = body("mit")
+    text = "This software is dual-licensed.\n\n" + mit + "\n\n----\n\n" + body("apache-2.0")
+    ev = scan_file("LICENSE", text)
+    mit_line = text[: text.index("MIT License")].count("\n") + 1
+    apache_line = text[: text.index("Apache License")].count("\n") + 1
+    assert (mit_line, apache_line) == (4, 30)
+    assert exprs(ev) == [("MIT", "license-file", mit_line, "exact"), ("Apache-2.0", "license-file", apache_line, "exact")]
+
+
+def test_crlf_file(body):
+    ev = scan_file("LICENSE", body("bsd-3-clause").replace("\n", "\r\n"))
+    assert exprs(ev) == [("BSD-3-Clause", "license-file", 2, "exact")]
+
+
+def test_latin1_file(body):
+    text = "Copyright (c) 2019 José Núñez ©\n\n" + body("mit").split("\n", 3)[3]
+    raw = text.encode("latin-1")
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    ev = scan_file("LICENSE", decode_text(raw))
+    assert [e.expression for e in ev] == ["MIT"]
+
+
+def test_bad_bytes_and_bom(body):
+    assert decode_text(b"\xef\xbb\xbfMIT") == "MIT"
+    assert decode_text("MIT ©".encode("utf-16")) == "MIT ©"
+    assert decode_text(b"caf\xe9 \x81\x8d") == "café \x81\x8d"  # cp1252 gaps fall back to Latin-1
+    ev = scan_file("README.md", "# x\n\n## License\n\n" + body("mit") + "\n\xff\xfe garbage \x00")
+    assert [e.expression for e in ev] == ["MIT"]
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (("copies or substantial portions of the Software.",
+          "copies or substantial portions of the Software.\n\nThe Software shall be used for Good, not Evil."),
+         "'evil'"),
+        (("in the Software without restriction", "in the Software for non-commercial purposes only"),
+         "'commercial'"),
+        (("and/or sell", "and/or (but not) sell"), "'not'"),
+    ],
+)
+def test_modified_mit_is_not_mit(body, change, why):
+    text = body("mit").replace(*change)
+    ev = scan_file("LICENSE", text)
+    assert [e.expression for e in ev] == ["NOASSERTION"]
+    assert ev[0].method == "modified"
+    assert "resembles MIT" in ev[0].detail and why in ev[0].detail
+
+
+def test_apache_with_added_clause_is_not_apache(body):
+    text = body("apache-2.0").replace(
+        "5. Submission of Contributions.",
+        "You may not use the Work for any military purpose whatsoever, nor allow others to do so on "
+        "your behalf.\n\n5. Submission of Contributions.",
+    )
+    ev = scan_file("LICENSE", text)
+    assert [(e.expression, e.method) for e in ev] == [("NOASSERTION", "modified")]
+    assert "resembles Apache-2.0" in ev[0].detail
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [("mit-0", "MIT-0"), ("isc", "ISC"), ("0bsd", "0BSD"), ("bsd-2-clause", "BSD-2-Clause"),
+     ("bsd-4-clause", "BSD-4-Clause"), ("agpl-3.0", "AGPL-3.0-only"), ("lgpl-2.1", "LGPL-2.1-only"),
+     ("epl-2.0", "EPL-2.0"), ("odbl-1.0", "ODbL-1.0"), ("cc-by-sa-4.0", "CC-BY-SA-4.0")],
+)
+def test_close_relatives_are_told_apart(body, key, expected):
+    assert [e.expression for e in scan_file("LICENSE", body(key))] == [expected]
+
+
+def test_unknown_and_empty_licence_files():
+    ev = scan_file("LICENSE", "You may use this code if you send us a postcard.\n")
+    assert [(e.expression, e.method) for e in ev] == [("NOASSERTION", "unknown")]
+    assert ev[0].detail == "LICENSE: licence-like text that matches no known licence (11 words)"
+    ev = scan_file("LICENSE.txt", "")
+    assert [(e.expression, e.method, e.detail) for e in ev] == [("NOASSERTION", "empty", "LICENSE.txt: licence file is empty")]
+    assert scan_file("COPYRIGHT", "Copyright (c) 2020 ACME Inc.\nAll rights reserved.\n") == []
+
+
+def test_short_licence_files():
+    assert exprs(scan_file("LICENSE", "Apache-2.0\n")) == [("Apache-2.0", "license-file", 1, "reference")]
+    assert exprs(scan_file("LICENSE", "SPDX-License-Identifier: MPL-2.0\n")) == [("MPL-2.0", "spdx-tag", 1, "tag")]
+
+
+# --- README --------------------------------------------------------------------------------
+
+def test_readme_licence_section_reference():
+    text = "# Foo\n\nText.\n\n## Licence\n\nReleased under the GNU Affero General Public License v3.0 or later.\n\n## Other\n\nBSD\n"
+    assert exprs(scan_file("README.md", text)) == [("AGPL-3.0-or-later", "readme", 7, "reference")]
+
+
+def test_readme_gnu_notice_rst():
+    text = (
+        "Foo\n===\n\nLicense\n-------\n\nThis program is free software: you can redistribute it and/or modify it "
+        "under the terms of the GNU General Public License as published by\nthe Free Software Foundation, either "
+        "version 3 of the License, or (at your option) any later version.\n"
+    )
+    assert [e.expression for e in scan_file("README.rst", text)] == ["GPL-3.0-or-later"]
+
+
+def test_readme_badge():
+    text = "# Foo\n[![License: MIT](https://img.shields.io/badge/License-MIT-yellow.svg)](https://x)\n\nHello\n"
+    assert exprs(scan_file("README.md", text)) == [("MIT", "readme", 2, "badge")]
+
+
+def test_readme_without_licence_section():
+    assert scan_file("README.md", "# Foo\n\nA tool. MIT is a university.\n") == []
+
+
+def test_scan_file_rejects_bytes_with_a_message():
+    with pytest.raises(TypeError, match=r"scan_file\('LICENSE'\): text must be str, got bytes"):
+        scan_file("LICENSE", b"MIT")  # type: ignore[arg-type]
+
+
+def test_evidence_is_frozen():
+    e = LicenseEvidence("MIT", "license-file", "LICENSE", 1, 1.0, "exact")
+    with pytest.raises(AttributeError):
+        e.expression = "X"  # type: ignore[misc]
