@@ -139,3 +139,23 @@ def test_a_good_without_repository_cannot_be_screened(screener):
     with pytest.raises(NoRepository):
         screening_request(actor=screener, good=bare)
     assert ScreeningRun.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_rescreen_command_queues_jobs(good):
+    from click.testing import CliRunner
+
+    from dpghub.cli.main import _register, cli
+
+    _register()
+    runner = CliRunner()
+    result = runner.invoke(cli, ["rescreen", "example"])
+    assert result.exit_code == 0, result.output
+    assert "queued 1 screening(s)" in result.output
+    assert ScreeningRun.objects.filter(good=good, status=ScreeningStatus.QUEUED).count() == 1
+    result = runner.invoke(cli, ["rescreen", "--all", "--stale-days", "1"])
+    assert "queued 0 screening(s)" in result.output  # requested just now: not stale
+    result = runner.invoke(cli, ["rescreen", "nope"])
+    assert result.exit_code == 1
+    assert "no good with slug: nope" in result.output
+    assert runner.invoke(cli, ["rescreen"]).exit_code == 2

@@ -1,0 +1,54 @@
+"""`dpghub rescreen`: queue screenings of registered goods (for a cron job or by hand)."""
+
+from __future__ import annotations
+
+import click
+
+from dpghub.cli import django_env
+from dpghub.cli.main import cli
+
+
+@cli.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--all", "all_goods", is_flag=True, help="Every good that has a repository.")
+@click.option("--stale-days", type=click.IntRange(min=0), default=None,
+              help="With --all: only goods whose last screening is older than this many days (or never ran).")
+def rescreen(slugs: tuple[str, ...], all_goods: bool, stale_days: int | None) -> None:
+    """Queue screenings of the repositories of the given goods (by slug), or of --all goods.
+
+    The jobs run on the job backend (`dpghub worker`, started by `dpghub serve`, or Celery);
+    each good's page then shows its latest report and flags a licence change.
+    """
+    if bool(slugs) == all_goods:
+        raise click.UsageError("give one or more SLUGS, or --all (not both)")
+    if stale_days is not None and not all_goods:
+        raise click.UsageError("--stale-days goes with --all")
+    django_env.setup()
+    from datetime import timedelta
+
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from dpghub.catalog.errors import CatalogError
+    from dpghub.catalog.models import Good
+    from dpghub.screening.services import screening_request
+
+    if all_goods:
+        goods = Good.objects.filter(repositories__isnull=False).distinct().order_by("slug")
+        if stale_days is not None:
+            cutoff = timezone.now() - timedelta(days=stale_days)
+            goods = goods.annotate(last=Max("screenings__requested_at")).exclude(last__gte=cutoff)
+    else:
+        goods = list(Good.objects.filter(slug__in=slugs).order_by("slug"))
+        missing = sorted(set(slugs) - {good.slug for good in goods})
+        if missing:
+            raise click.ClickException(f"no good with slug: {', '.join(missing)}")
+    queued = failed = 0
+    for good in goods:
+        try:
+            screening_request(actor=None, actor_label="system:rescreen", good=good)
+            queued += 1
+        except CatalogError as exc:
+            click.echo(f"{good.slug}: {exc.message}", err=True)
+            failed += 1
+    click.echo(f"queued {queued} screening(s); {failed} good(s) could not be queued")
