@@ -120,3 +120,14 @@ def make_catalogue(count: int):
         ))
     goods_reindex()
     return goods
+
+
+def add_crowd_review(good, *, version="1.1.4"):
+    """A second assessment of the same Standard version, as the DPGA's crowdsourced reviews are."""
+    standard, _ = StandardVersion.objects.get_or_create(version=version)
+    review = Assessment.objects.create(good=good, standard_version=standard, source=AssessmentSource.CROWD_REVIEW)
+    IndicatorResult.objects.create(assessment=review, indicator="1", status=IndicatorStatus.PASS, confidence=4,
+                                   summary="Clearly relevant to health.", source_fields=["SDG[0].answer"])
+    IndicatorResult.objects.create(assessment=review, indicator="3", status=IndicatorStatus.FAIL, confidence=2,
+                                   source_fields=["clearOwnership.answer"])
+    return review

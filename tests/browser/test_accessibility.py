@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.catalogue import make_catalogue, make_full_good
+from tests.catalogue import add_crowd_review, make_catalogue, make_full_good
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +33,7 @@ def _console_errors(browser, url):
 
 @pytest.fixture
 def site(live_server):
-    make_full_good()
+    add_crowd_review(make_full_good())  # two assessments of one Standard version on one page
     make_catalogue(24)
     return live_server.url
 

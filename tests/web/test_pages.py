@@ -8,7 +8,14 @@ from django.test import Client
 from dpghub.catalog.enums import Category, Stage
 from dpghub.core.standard import indicators
 from dpghub.web.labels import INDICATOR_TITLES
-from tests.catalogue import CONTACT_EMAIL, CONTACT_NAME, make_catalogue, make_full_good, make_good
+from tests.catalogue import (
+    CONTACT_EMAIL,
+    CONTACT_NAME,
+    add_crowd_review,
+    make_catalogue,
+    make_full_good,
+    make_good,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -133,8 +140,10 @@ def test_detail_page(client, goods):
     assert "<dt>Developed in</dt><dd>Norway</dd>" in html
     assert "<dt>Deployed in</dt><dd>Kenya</dd>" in html
     assert "DPG Standard version 1.1.4</h3>" in html
-    assert ('<p class="notice imported"><strong>Imported:</strong> Imported from the DPGA registry. '
-            "This is not a review done in DPG Hub; it shows what the source record says.</p>") in html
+    assert ('<p class="notice imported"><strong>Imported from the DPGA registry.</strong> '
+            "Not a review done in DPG Hub: this shows what the source record says.</p>") in html
+    assert ("<summary>Indicators: Declared by the applicant, not reviewed here 1 · "
+            "No evidence in the source 1 · Nothing recorded 9</summary>") in html
     # all eleven indicators of the Standard, in order, with their titles
     codes = re.findall(r'<h4><span class="code">([0-9a-c]+)</span> ([^<]+)</h4>', html)
     assert codes == [(item.code, item.title) for item in indicators()]
@@ -145,6 +154,18 @@ def test_detail_page(client, goods):
             '<code>openlicenses[0].licenseURL</code>)</span>') in html
     assert '<p class="from">Source fields: <code>openlicenses</code></p>' in html
     assert "<code>registry-2026:dhis2</code><br><span class=\"from\">registry-api record in registry.json" in html
+
+
+def test_crowd_reviews_are_shown_as_imported_with_confidence(client, goods):
+    from dpghub.catalog.models import Good
+
+    add_crowd_review(Good.objects.get(slug="dhis2"))
+    html = _html(client.get("/goods/dhis2/"))
+    assert html.count("DPG Standard version 1.1.4</h3>") == 2
+    assert ('<p class="notice imported"><strong>Imported crowdsourced review.</strong> '
+            "Not a review done in DPG Hub: this shows what the source record says.</p>") in html
+    assert '<p class="status status-pass">Pass · confidence 4 of 5</p>' in html
+    assert "<summary>Indicators: Pass 1 · Fail 1 · Nothing recorded 9</summary>" in html
 
 
 def test_detail_accepts_uid_and_unknown_is_404(client, goods):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -153,6 +154,25 @@ def _indicator_views(assessment) -> list[IndicatorView]:
     return views
 
 
+def _tally(views: list[IndicatorView]) -> list[tuple[str, int]]:
+    """(status label, number of indicators) in the order statuses first appear; unrecorded last."""
+    counts = Counter(view.status_label for view in views if view.status)
+    missing = sum(1 for view in views if not view.status)
+    return list(counts.items()) + ([(_("Nothing recorded"), missing)] if missing else [])
+
+
+def _sdg_views(good) -> list[dict]:
+    """SDG links; a relevance text repeated word for word (common in the source) is shown once."""
+    out, first_with_text = [], {}
+    for link in good.sdgs.all():
+        text = link.relevance.strip()
+        same_as = first_with_text.get(text) if text else None
+        if text and same_as is None:
+            first_with_text[text] = link.sdg
+        out.append({"link": link, "name": labels.sdg_name(link.sdg), "same_as": same_as})
+    return out
+
+
 def good_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         good = good_get(slug=slug)
@@ -161,19 +181,20 @@ def good_detail(request: HttpRequest, slug: str) -> HttpResponse:
     countries = {CountryRole.DEVELOPMENT.value: [], CountryRole.DEPLOYMENT.value: []}
     for link in good.countries.all():
         countries.setdefault(link.role, []).append(labels.country(link.country))
-    assessments = [
-        {
+    assessments = []
+    for assessment in good.assessments.all():
+        views = _indicator_views(assessment)
+        assessments.append({
             "assessment": assessment,
             "is_imported": assessment.source != AssessmentSource.REVIEW,
-            "indicators": _indicator_views(assessment),
-        }
-        for assessment in good.assessments.all()
-    ]
+            "indicators": views,
+            "tally": _tally(views),
+        })
     context = {
         "good": good,
         "categories": [labels.facet_label(Facet.CATEGORY, code) for code in good.categories],
         "stage_label": labels.facet_label(Facet.STAGE, good.stage),
-        "sdgs": [{"link": link, "name": labels.sdg_name(link.sdg)} for link in good.sdgs.all()],
+        "sdgs": _sdg_views(good),
         "developed_in": sorted(countries[CountryRole.DEVELOPMENT.value]),
         "deployed_in": sorted(countries[CountryRole.DEPLOYMENT.value]),
         "assessments": assessments,
