@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.db.models import FloatField, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -35,37 +35,49 @@ def _pg_tsquery(words: list[str]) -> str:
     return " & ".join(parts)
 
 
-def _sql(words: list[str]) -> tuple[str, str, list[str]]:
-    """(matching ids subquery, rank of the outer good subquery, params) for this database."""
+def _sql(words: list[str]) -> tuple[str, list[str]]:
+    """(subquery of matching good ids, its params) for this database."""
     if connection.vendor == "sqlite":
-        match = _sqlite_match(words)
-        ids = f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s"
-        rank = (
-            f"SELECT bm25({SQLITE_TABLE}, 10.0, 1.0) FROM {SQLITE_TABLE} "
-            f"WHERE {SQLITE_TABLE} MATCH %s AND rowid = catalog_good.id"
-        )
-        return ids, rank, [match]
+        return f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s", [_sqlite_match(words)]
     if connection.vendor == "postgresql":
-        query = _pg_tsquery(words)
-        ids = "SELECT good_id FROM catalog_searchdocument WHERE search_vector @@ to_tsquery('english', %s)"
-        rank = (
-            "SELECT -ts_rank(search_vector, to_tsquery('english', %s)) FROM catalog_searchdocument "
-            "WHERE good_id = catalog_good.id"
+        return (
+            "SELECT good_id FROM catalog_searchdocument WHERE search_vector @@ to_tsquery('english', %s)",
+            [_pg_tsquery(words)],
         )
-        return ids, rank, [query]
     raise NotImplementedError(f"full-text search is not implemented for {connection.vendor}")
 
 
-def apply(queryset: QuerySet, text: str, *, rank: bool) -> QuerySet:
-    """Restrict ``queryset`` (of Good) to goods matching ``text``; annotate ``search_rank`` if asked.
-
-    Lower ``search_rank`` is better on both backends (PostgreSQL's rank is negated).
-    """
+def apply(queryset: QuerySet, text: str) -> QuerySet:
+    """Restrict ``queryset`` (of Good) to goods matching ``text``."""
     words = tokens(text)
     if not words:
         return queryset
-    ids, rank_sql, params = _sql(words)
-    queryset = queryset.filter(id__in=RawSQL(ids, params))
-    if rank:
-        queryset = queryset.annotate(search_rank=RawSQL(rank_sql, params, output_field=FloatField()))
-    return queryset
+    ids, params = _sql(words)
+    return queryset.filter(id__in=RawSQL(ids, params))
+
+
+def ranked_ids(queryset: QuerySet, text: str, *, limit: int, offset: int) -> list[int]:
+    """Ids of one page of the goods of ``queryset`` matching ``text``, best match first.
+
+    Ranking joins the full-text index once (a correlated rank per row would rescan the index for
+    every match); ties are broken by name, then id.
+    """
+    words = tokens(text)
+    within_sql, within_params = queryset.values("id").query.sql_with_params()
+    ids_sql, params = _sql(words)
+    if connection.vendor == "sqlite":
+        sql = (
+            f"SELECT g.id FROM {SQLITE_TABLE} JOIN catalog_good g ON g.id = {SQLITE_TABLE}.rowid "
+            f"WHERE {SQLITE_TABLE} MATCH %s AND g.id IN ({within_sql}) "
+            f"ORDER BY bm25({SQLITE_TABLE}, 10.0, 1.0), g.name, g.id LIMIT %s OFFSET %s"
+        )
+    else:
+        sql = (
+            "SELECT g.id FROM catalog_searchdocument d JOIN catalog_good g ON g.id = d.good_id "
+            "WHERE d.search_vector @@ to_tsquery('english', %s) AND g.id IN (" + within_sql + ") "
+            "ORDER BY ts_rank(d.search_vector, to_tsquery('english', %s)) DESC, g.name, g.id LIMIT %s OFFSET %s"
+        )
+    args = [*params, *within_params] if connection.vendor == "sqlite" else [*params, *within_params, *params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*args, limit, offset])
+        return [row[0] for row in cursor.fetchall()]

@@ -46,9 +46,9 @@ class GoodFilters:
         return not self.q.strip() and not self.facet_values()
 
 
-#: Sort keys offered to users, and how each orders goods.
+#: Sort keys offered to users, and how each orders goods ("relevance" is ranked by search.ranked_ids).
 SORTS: dict[str, tuple[str, ...]] = {
-    "relevance": ("search_rank", "name", "id"),
+    "relevance": ("name", "id"),
     "name": ("name", "id"),
     "-name": ("-name", "-id"),
     "updated": ("-updated_at", "id"),
@@ -69,15 +69,17 @@ class GoodPage:
         return max(1, math.ceil(self.total / self.page_size))
 
 
-def _filtered(filters: GoodFilters, *, rank: bool) -> QuerySet[Good]:
+def _facet_filtered(filters: GoodFilters) -> QuerySet[Good]:
     queryset = Good.objects.all()
     for facet_name, values in filters.facet_values().items():
         queryset = queryset.filter(
             Exists(FacetEntry.objects.filter(good=OuterRef("pk"), facet=facet_name, value__in=values))
         )
-    if filters.q.strip():
-        queryset = search.apply(queryset, filters.q, rank=rank)
     return queryset
+
+
+def _filtered(filters: GoodFilters) -> QuerySet[Good]:
+    return search.apply(_facet_filtered(filters), filters.q)
 
 
 def _validate(filters: GoodFilters, sort: str, page: int, page_size: int) -> None:
@@ -107,25 +109,28 @@ def goods_search(
         sort_key = "name"
     else:
         sort_key = sort
-    queryset = _filtered(filters, rank=sort_key == "relevance")
+    queryset = _filtered(filters)
     total = queryset.count()
     offset = (page - 1) * page_size
-    items = list(
-        queryset.order_by(*SORTS[sort_key])
-        .prefetch_related("licenses", "sdgs")
-        .only("id", "uid", "slug", "name", "description", "categories", "stage", "updated_at")
-        [offset : offset + page_size]
-    )
+    fields = ("id", "uid", "slug", "name", "description", "categories", "stage", "updated_at")
+    if sort_key == "relevance":
+        ids = search.ranked_ids(_facet_filtered(filters), filters.q, limit=page_size, offset=offset)
+        by_id = Good.objects.prefetch_related("licenses", "sdgs").only(*fields).in_bulk(ids)
+        items = [by_id[pk] for pk in ids]
+    else:
+        page_qs = queryset.prefetch_related("licenses", "sdgs").only(*fields).order_by(*SORTS[sort_key])
+        items = list(page_qs[offset : offset + page_size])
     facets = goods_facets(filters=filters) if with_facets else {}
     return GoodPage(items=items, total=total, page=page, page_size=page_size, sort=sort, facets=facets)
 
 
 def goods_facets(*, filters: GoodFilters) -> dict[str, list[tuple[str, int]]]:
     """Counts of goods per facet value within the result of ``filters``, largest first."""
-    matching = _filtered(filters, rank=False).values("id")
+    entries = FacetEntry.objects.all()
+    if not filters.is_empty():
+        entries = entries.filter(good_id__in=_filtered(filters).values("id"))
     rows = (
-        FacetEntry.objects.filter(good_id__in=matching)
-        .values_list("facet", "value")
+        entries.values_list("facet", "value")
         .annotate(count=Count("good_id"))
         .order_by()
     )
