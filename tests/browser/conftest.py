@@ -45,7 +45,7 @@ def axe_source() -> str:
 
 
 @pytest.fixture(scope="session")
-def chromium_version() -> str:
+def chromium_binary() -> str:
     binary = shutil.which("chromium")
     if binary is None or not CHROMEDRIVER.is_file():
         _missing("chromium or /usr/bin/chromedriver is not installed")
@@ -53,13 +53,13 @@ def chromium_version() -> str:
 
 
 @pytest.fixture
-def browser(chromium_version):
+def browser(chromium_binary):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     profile = tempfile.mkdtemp(prefix="dpghub-chromium-")
     options = webdriver.ChromeOptions()
-    options.binary_location = chromium_version
+    options.binary_location = chromium_binary
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
