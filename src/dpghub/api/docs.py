@@ -40,7 +40,8 @@ def _constraints(schema: dict[str, Any]) -> str:
         return ""
     if "enum" in target:
         parts.append("one of: " + ", ".join(str(value) for value in target["enum"]))
-    for key, word in (("minimum", "≥"), ("maximum", "≤"), ("minLength", "min length"), ("maxLength", "max length")):
+    for key, word in (("minimum", "≥"), ("maximum", "≤"), ("minLength", "min length"), ("maxLength", "max length"),
+                      ("pattern", "pattern")):
         if key in target:
             parts.append(f"{word} {target[key]}")
     if "default" in schema and schema["default"] not in ([], None, ""):
