@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 
 import pytest
@@ -32,9 +31,7 @@ pytestmark = pytest.mark.django_db
 def shipped(django_db_setup, django_db_blocker):
     """Import the shipped data once; remove it after the module so other tests see an empty catalogue."""
     with django_db_blocker.unblock():
-        started = time.perf_counter()
         result = goods_import(paths=[SHIPPED_DATA_DIR])
-        result.wall_seconds = time.perf_counter() - started
         yield result
         catalogue_clear()
 
@@ -211,7 +208,3 @@ def test_reimport_changes_nothing(shipped):
     assert ImportRun.objects.count() == runs + 1 and Activity.objects.count() == activities + 1
     activity = Activity.objects.get(target_id=str(result.run_id), action="catalog.import.run")
     assert activity.actor_label == "system:importer" and activity.actor is None
-
-
-def test_import_is_fast_enough(shipped):
-    assert shipped.wall_seconds < 5, shipped.wall_seconds
