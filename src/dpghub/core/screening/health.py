@@ -138,7 +138,7 @@ def history_signals(history: History | None, now: float | None = None) -> list[S
         return [Signal(sid, SignalStatus.UNKNOWN, reason, text, None)
                 for sid in ("last_commit", "active_contributors_90d", "bus_factor")]
     now = time.time() if now is None else now
-    last = history.commits[0][0]
+    last = max(t for t, _ in history.commits)  # not HEAD's date: commits can be made out of order
     age_days = int((now - last) // DAY)
     when = datetime.fromtimestamp(last, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     status = SignalStatus.OK if age_days <= 90 else SignalStatus.WARNING if age_days <= 365 else SignalStatus.RISK

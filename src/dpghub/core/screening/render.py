@@ -23,8 +23,9 @@ def evidence_text(item: Evidence) -> str:
 def to_markdown(report: Report) -> str:
     lines = [f"# DPG screening of {report.source}", ""]
     commit = f"commit `{report.commit[:12]}`" if report.commit else "no commit"
-    lines += [f"{commit} · category {report.category} · {report.files_seen} files, {report.bytes_read} bytes read · "
-              f"{report.duration_ms} ms · dpghub {report.tool_version} · {report.screened_at}", ""]
+    summary = (f"{commit} · category {report.category} · {report.files_seen} files, {report.bytes_read} bytes read · "
+               f"{report.duration_ms} ms · dpghub {report.tool_version} · {report.screened_at}")
+    lines += [summary, ""]
     lines += ["| Indicator | Status | Explanation |", "|---|---|---|"]
     for finding in report.findings:
         lines.append(f"| {finding.indicator}. {_cell(INDICATOR_NAMES[finding.indicator])} | "
