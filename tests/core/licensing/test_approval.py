@@ -106,8 +106,10 @@ def test_reasons_name_each_licence():
         "CC-BY-ND-4.0: a no-derivatives licence - never an approved open licence",
     )
     assert approval("GPL", SW).reasons == (
-        "'GPL' is not a licence expression we can read: 'GPL' names a licence family without a version; "
-        "the version is not guessed - needs a human review",
+        (
+            "'GPL' is not a licence expression we can read: 'GPL' names a licence family without a version; "
+            "the version is not guessed - needs a human review"
+        ),
     )
 
 

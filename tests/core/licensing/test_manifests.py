@@ -38,8 +38,11 @@ def ev(path, text):
         ("DESCRIPTION", "Package: x\nVersion: 1.0\nLicense: GPL (>= 2)\nImports: y\n", [("GPL-2.0-or-later", "manifest", 3, "manifest-field")]),
         ("DESCRIPTION", "Package: x\nLicense: MIT + file\n    LICENSE\n", [("MIT", "manifest", 2, "manifest-field")]),
         ("pom.xml",
-         '<?xml version="1.0"?>\n<project xmlns="http://maven.apache.org/POM/4.0.0">\n  <licenses>\n    <license>\n'
-         "      <name>The Apache Software License, Version 2.0</name>\n    </license>\n  </licenses>\n</project>\n",
+         (
+             '<?xml version="1.0"?>\n<project xmlns="http://maven.apache.org/POM/4.0.0">\n  <licenses>\n'
+             "    <license>\n      <name>The Apache Software License, Version 2.0</name>\n    </license>\n"
+             "  </licenses>\n</project>\n"
+         ),
          [("Apache-2.0", "manifest", 3, "manifest-field")]),
         ("pom.xml",
          "<project><licenses><license><url>https://opensource.org/licenses/MIT</url></license></licenses></project>",

@@ -40,8 +40,10 @@ def test_several_root_licences_are_anded():
     s = summarize([E("MPL-2.0", "license-file", "LICENSE"), E("MIT", "license-file", "LICENSE.txt")])
     assert s.root_expression == "MIT AND MPL-2.0"
     assert s.conflicts == (
-        "several licences in the root licence files (LICENSE: MPL-2.0; LICENSE.txt: MIT); read as "
-        "MIT AND MPL-2.0: each part must be an approved licence",
+        (
+            "several licences in the root licence files (LICENSE: MPL-2.0; LICENSE.txt: MIT); read as "
+            "MIT AND MPL-2.0: each part must be an approved licence"
+        ),
     )
 
 

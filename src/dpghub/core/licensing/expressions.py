@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from license_expression import ExpressionError, LicenseSymbol, get_spdx_licensing
+from license_expression import LicenseSymbol, get_spdx_licensing
 
 __all__ = ["canonical_id", "licensing", "normalize", "normalize_detail"]
 
@@ -74,7 +74,7 @@ def _parse_spdx(text: str) -> str | None:
             return None
     try:
         expr = lic.parse(text, validate=False, strict=True)
-    except (ExpressionError, Exception):  # the parser raises several error types
+    except Exception:  # noqa: BLE001 - the parser raises several error types; normalize never raises
         return None
     if expr is None:
         return None
@@ -85,7 +85,7 @@ def _parse_spdx(text: str) -> str | None:
     try:
         expr = lic.parse(text, validate=False, strict=True, simple=False)
         return _render(lic.dedup(expr)) if " " in text.strip() else _render(expr)
-    except Exception:
+    except Exception:  # noqa: BLE001 - see above
         return None
 
 
@@ -264,13 +264,13 @@ def _single(part: str) -> tuple[str | None, str]:
             if sid:
                 return sid, "licence URL"
             g = m.groupdict()
-            if "id" in g and g["id"]:
+            if g.get("id"):
                 cid = canonical_id(m.group("id")) or canonical_id(m.group("id").upper())
                 if cid:
                     return cid, "licence URL"
-            if "parts" in g and g["parts"]:
+            if g.get("parts"):
                 return _cc("cc " + g["parts"].replace("-", " "), g["ver"], ""), "licence URL"
-            if "fam" in g and g["fam"]:
+            if g.get("fam"):
                 return _gnu(g["fam"], g.get("ver"), False, False), "licence URL"
         return None, f"the URL '{raw}' is not a licence URL we know"
     cid = canonical_id(raw)

@@ -110,9 +110,8 @@ def _pyproject(text: str, name: str) -> list[Field]:
     lic = project.get("license")
     if isinstance(lic, str):  # PEP 639: an SPDX expression
         out.append(([lic], "OR", _line_of(text, "license"), "[project] license"))
-    elif isinstance(lic, dict):
-        if isinstance(lic.get("text"), str):
-            out.append(([lic["text"]], "OR", _line_of(text, "license"), "[project] license.text"))
+    elif isinstance(lic, dict) and isinstance(lic.get("text"), str):
+        out.append(([lic["text"]], "OR", _line_of(text, "license"), "[project] license.text"))
     out += _classifiers(project.get("classifiers"), text)
     poetry = data.get("tool", {}).get("poetry", {}) if isinstance(data.get("tool"), dict) else {}
     if isinstance(poetry, dict) and isinstance(poetry.get("license"), str):
@@ -269,7 +268,7 @@ def scan_manifest(relpath: str, text: str) -> list[LicenseEvidence]:
     except ManifestError as e:
         return [LicenseEvidence("NOASSERTION", "manifest", relpath, None, 0.0, "manifest-error",
                                 f"{e}; its licence field was not read")]
-    except Exception as e:  # a parser bug must not break a screening run
+    except Exception as e:  # noqa: BLE001 - a parser bug must not break a screening run
         return [LicenseEvidence("NOASSERTION", "manifest", relpath, None, 0.0, "manifest-error",
                                 f"{relpath} could not be read ({type(e).__name__}: {e}); its licence field was not read")]
     out: list[LicenseEvidence] = []

@@ -21,6 +21,7 @@ How a text is matched (see docs/adr/0005-licence-detection.md):
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -83,13 +84,16 @@ class _Ref:
     title: str
     shingles: frozenset  # all shingles
     core: frozenset  # shingles outside optional regions
-    core_seq: tuple  # core shingles in order (with their index), for deletion runs
+    core_seq: tuple  # core shingles in order, for deletion runs
+    core_wordseq: tuple  # the words those shingles cover
     core_words: int
     counts: dict  # word counts of the whole reference text
 
 
-def _shingles(words: list[str]) -> list[tuple[str, ...]]:
-    return [tuple(words[i : i + N]) for i in range(len(words) - N + 1)]
+def _shingles(words: list[str]) -> list[int]:
+    """Hashes of the overlapping N-word windows (ints: a tuple's hash is not cached, an int's
+    is the int, and every shingle is looked up several times)."""
+    return [hash(t) for t in zip(*(words[k:] for k in range(N)))]
 
 
 def _find_phrase(words: list[str], phrase: str) -> int:
@@ -143,6 +147,7 @@ def _references() -> tuple[_Ref, ...]:
             if i > len(ws) // 2:
                 end = min(end, i)
         core_seq = tuple(sh[start : max(start, end - N + 1)])
+        core_wordseq = tuple(ws[start : start + len(core_seq) + N - 1])
         refs.append(
             _Ref(
                 spdx=_canonical_id(m.group(1)),
@@ -150,11 +155,22 @@ def _references() -> tuple[_Ref, ...]:
                 shingles=frozenset(sh),
                 core=frozenset(core_seq),
                 core_seq=core_seq,
+                core_wordseq=core_wordseq,
                 core_words=max(1, end - start),
                 counts=dict(Counter(ws)),
             )
         )
     return tuple(refs)
+
+
+@lru_cache(maxsize=1)
+def _core_index() -> dict[int, tuple[int, ...]]:
+    """Core shingle -> indexes of the references that have it."""
+    idx: dict[int, list[int]] = {}
+    for r, ref in enumerate(_references()):
+        for sh in ref.core:
+            idx.setdefault(sh, []).append(r)
+    return {k: tuple(v) for k, v in idx.items()}
 
 
 def reference_ids() -> tuple[str, ...]:
@@ -180,20 +196,18 @@ def _runs(flags: list[bool]) -> list[int]:
 # commercial", "evil" as in "shall be used for Good, not Evil"). Inserting one of them turns a
 # match into a modified licence even when the text is otherwise a near copy.
 _CRITICAL = frozenset(
-    "not no never nor noncommercial non commercial prohibited forbidden except excluding "
-    "military evil good harm solely only nonprofit revocable terminate".split()
+    ["not", "no", "never", "nor", "noncommercial", "non", "commercial", "prohibited", "forbidden", "except", "excluding", "military", "evil", "good", "harm", "solely", "only", "nonprofit", "revocable", "terminate"]
 )
 
 
 # Words of reference texts that are placeholders in the SPDX templates (copyright holder,
 # author ...): deleting them, as when a name is put in their place, is not a change.
 _VARIABLE_WORDS = frozenset(
-    "the copyright holder holders owner owners its author authors contributors regents university "
-    "project software name of".split()
+    ["the", "copyright", "holder", "holders", "owner", "owners", "its", "author", "authors", "contributors", "regents", "university", "project", "software", "name", "of"]
 )
 
 
-def _uncovered_runs(shingles: list, known) -> list[list[str]]:
+def _uncovered_runs(shingles, known, words) -> list[list[str]]:
     """Runs of words not covered by any shingle in ``known`` (the words of ``shingles``).
 
     A word is covered when at least one of the (up to N) shingles containing it is known.
@@ -215,7 +229,7 @@ def _uncovered_runs(shingles: list, known) -> list[list[str]]:
         first = i + N - 1 if i > 0 else 0
         last = j if j < n - 1 else n + N - 2
         if first <= last:
-            runs.append([shingles[min(t, n - 1)][t - min(t, n - 1)] for t in range(first, last + 1)])
+            runs.append(list(words[first : last + 1]))
         if k is not None:
             i = prev = k
     return runs
@@ -232,19 +246,30 @@ ANCHOR = 8  # consecutive shared shingles (~12 words) that anchor a region's end
 
 
 def _anchors(core_pos: list[int]) -> tuple[int, int]:
-    runs, start = [], core_pos[0]
-    for x, y in zip(core_pos, core_pos[1:] + [None]):
-        if y is None or y != x + 1:
-            runs.append((start, x))
-            start = y
-    long_runs = [r for r in runs if r[1] - r[0] + 1 >= ANCHOR]
-    if not long_runs:
+    """First position of the first run of >= ANCHOR consecutive positions, last of the last."""
+    n = len(core_pos)
+    first = last = None
+    run = 1
+    for k in range(1, n):
+        run = run + 1 if core_pos[k] == core_pos[k - 1] + 1 else 1
+        if run >= ANCHOR:
+            first = core_pos[k - run + 1]
+            break
+    if first is None:
         return core_pos[0], core_pos[-1]
-    return long_runs[0][0], long_runs[-1][1]
+    run = 1
+    for k in range(n - 2, -1, -1):
+        run = run + 1 if core_pos[k] == core_pos[k + 1] - 1 else 1
+        if run >= ANCHOR:
+            last = core_pos[k + run - 1]
+            break
+    return first, last if last is not None else core_pos[-1]
 
 
 def _span(positions: list[int], gap: int) -> tuple[int, int, int]:
     """Densest cluster of sorted positions: (first, last, count)."""
+    if len(positions) < 2 or max(map(operator.sub, positions[1:], positions[:-1])) <= gap:
+        return positions[0], positions[-1], len(positions)
     best = (positions[0], positions[0], 1)
     s, cnt = positions[0], 1
     prev = positions[0]
@@ -269,25 +294,31 @@ def match_text(text: str | list[Token]) -> list[TextMatch]:
     tsh = _shingles(words)
     covered = [False] * len(tsh)
     refs = _references()
+    index = _core_index()
     results: list[TextMatch] = []
     tried: set[str] = set()
     while True:
         free = {s for s, c in zip(tsh, covered) if not c}
         if len(free) < N:
             break
-        cands = []
-        for ref in refs:
-            if ref.spdx in tried or not ref.core:
-                continue
-            hit = len(ref.core & free)
-            if hit >= MIN_COVERAGE_REPORT * len(ref.core):
-                cands.append((hit, ref))
+        # count, per reference, its core shingles present in the text (one pass, inverted index)
+        hits = [0] * len(refs)
+        for sh in free:
+            for r in index.get(sh, ()):
+                hits[r] += 1
+        cands = [
+            (h, refs[r]) for r, h in enumerate(hits)
+            if h and refs[r].spdx not in tried and h >= MIN_COVERAGE_REPORT * len(refs[r].core)
+        ]
         if not cands:
             break
         # align the few references that explain most of the text; keep the best alignment
         cands.sort(key=lambda c: -c[0])
         aligned = []
-        for hit, ref in cands[:4]:
+        top = cands[0][0]
+        for hit, ref in cands[:3]:
+            if hit < 0.8 * top:
+                break
             m = _align(tokens, tsh, covered, ref)
             if m is not None:
                 rank = (m[0].method != "modified", -m[0].changed_words, hit)
@@ -295,7 +326,7 @@ def match_text(text: str | list[Token]) -> list[TextMatch]:
                 if m[0].method == "exact":
                     break
         if not aligned:
-            tried.update(r.spdx for _, r in cands[:4])
+            tried.update(r.spdx for _, r in cands[:3])
             continue
         aligned.sort(key=lambda a: a[0], reverse=True)
         m = aligned[0][1]
@@ -334,8 +365,8 @@ def _align(tokens, tsh, covered, ref: _Ref):
     s, e = s2, e2
     # Words of the text (between a and b) that no shared shingle covers were inserted or
     # replaced; words of the reference core that no shingle of the span covers were deleted.
-    ins_runs = _uncovered_runs(tsh[a : b + 1], ref.shingles)
-    del_runs = _uncovered_runs(list(ref.core_seq), span_set)
+    ins_runs = _uncovered_runs(tsh[a : b + 1], ref.shingles, [w for w, _ in tokens[a : b + N]])
+    del_runs = _uncovered_runs(ref.core_seq, span_set, ref.core_wordseq)
     ins_words = [len(r) for r in ins_runs]
     # template variables: "the copyright holder", "its contributors" replaced by a name
     del_runs = [k for k in ([w for w in r if w not in _VARIABLE_WORDS] for r in del_runs) if k]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Approval", "LicenseEvidence", "LicenseSummary", "KINDS"]
+__all__ = ["KINDS", "Approval", "LicenseEvidence", "LicenseSummary"]
 
 KINDS = ("license-file", "spdx-tag", "manifest", "readme")
 

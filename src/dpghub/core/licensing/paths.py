@@ -18,9 +18,7 @@ _LICENSE_NAME = re.compile(
 )
 # Extensions that make a licence-like name a program or data file, not a licence text.
 _CODE_EXT = frozenset(
-    "py pyc js mjs cjs ts tsx jsx go rb java kt scala c h cc cpp hpp cs php pl pm rs swift m sh bash "
-    "ps1 bat json yml yaml toml xml lock png jpg jpeg gif svg ico pdf zip gz tar jar class so dll exe "
-    "css scss less vue erb haml ejs tpl sql csv tsv ipynb dart ex exs lua r jl".split()
+    ["py", "pyc", "js", "mjs", "cjs", "ts", "tsx", "jsx", "go", "rb", "java", "kt", "scala", "c", "h", "cc", "cpp", "hpp", "cs", "php", "pl", "pm", "rs", "swift", "m", "sh", "bash", "ps1", "bat", "json", "yml", "yaml", "toml", "xml", "lock", "png", "jpg", "jpeg", "gif", "svg", "ico", "pdf", "zip", "gz", "tar", "jar", "class", "so", "dll", "exe", "css", "scss", "less", "vue", "erb", "haml", "ejs", "tpl", "sql", "csv", "tsv", "ipynb", "dart", "ex", "exs", "lua", "r", "jl"]
 )
 _README = re.compile(r"^readme(?:\.(?:md|markdown|txt|rst|adoc|asciidoc|org|textile|rdoc))?$", re.IGNORECASE)
 _MANIFESTS = frozenset(

@@ -11,7 +11,7 @@ from .model import LicenseEvidence
 from .paths import classify_path
 from .textnorm import tokenize
 
-__all__ = ["scan_file", "scan_spdx_tags", "scan_license_text", "MAX_TEXT_CHARS"]
+__all__ = ["MAX_TEXT_CHARS", "scan_file", "scan_license_text", "scan_spdx_tags"]
 
 # Licence files bigger than this are cut (the largest common licence texts are ~40 kB).
 MAX_TEXT_CHARS = 400_000
@@ -190,8 +190,7 @@ def scan_file(relpath: str, text: str) -> list[LicenseEvidence]:
     """All licence evidence in one file. Never raises for any ``str`` input."""
     if not isinstance(text, str):
         raise TypeError(f"scan_file({relpath!r}): text must be str, got {type(text).__name__}; decode bytes with decode_text()")
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     role = classify_path(relpath)
     out: list[LicenseEvidence] = []
     if role == "license-file":

@@ -47,7 +47,7 @@ def _combine(exprs: list[str]) -> str | None:
     joined = " AND ".join(f"({x})" if " " in x else x for x in sorted(distinct))
     try:
         return licensing().parse(joined).render("{symbol.key}")
-    except Exception:
+    except Exception:  # noqa: BLE001 - keep the plain join if the library cannot simplify it
         return joined
 
 
@@ -57,7 +57,7 @@ def _same(a: str, b: str) -> bool:
     try:
         lic = licensing()
         return lic.is_equivalent(lic.parse(a), lic.parse(b))
-    except Exception:
+    except Exception:  # noqa: BLE001 - unparsable means "not the same"
         return False
 
 
@@ -101,14 +101,17 @@ def summarize(evidence: Sequence[LicenseEvidence], declared: Sequence[str] = ())
     # licence file vs manifests / README at the root
     if root_source and root_source[0].kind == "license-file" and root_expression and root_expression != NOASSERTION:
         for e in ev:
-            if e.kind in ("manifest", "readme") and _is_root(e.path) and _usable(e) and e.expression != NOASSERTION:
-                if not _same(e.expression, root_expression) and not any(
-                    _same(e.expression, r.expression) for r in root_source
-                ):
-                    conflicts.append(
-                        f"{e.path} says {e.expression} but the root licence file ({_where(root_source)}) "
-                        f"contains {root_expression}"
-                    )
+            relevant = e.kind in ("manifest", "readme") and _is_root(e.path) and _usable(e)
+            if (
+                relevant
+                and e.expression != NOASSERTION
+                and not _same(e.expression, root_expression)
+                and not any(_same(e.expression, r.expression) for r in root_source)
+            ):
+                conflicts.append(
+                    f"{e.path} says {e.expression} but the root licence file ({_where(root_source)}) "
+                    f"contains {root_expression}"
+                )
     for e in ev:
         if e.kind == "manifest" and _is_root(e.path) and e.expression == NOASSERTION and e.confidence > 0:
             conflicts.append(e.detail)

@@ -23,7 +23,6 @@ _VARIETAL = {
     "licences": "licenses",
     "licenced": "licensed",
     "licencing": "licensing",
-    "licensor": "licensor",
     "acknowledgement": "acknowledgment",
     "acknowledgements": "acknowledgments",
     "analogue": "analog",
@@ -36,33 +35,15 @@ _VARIETAL = {
     "organisations": "organizations",
     "recognise": "recognize",
     "recognised": "recognized",
-    "sub": "sub",
     "sublicence": "sublicense",
-    "copyright": "copyright",
-    "percent": "percent",
     "https": "http",
-    "noninfringement": "noninfringement",
-    "nonexclusive": "nonexclusive",
     "whilst": "while",
     "utilise": "utilize",
     "artefact": "artifact",
     "programme": "program",
-    "per": "per",
 }
 _DROP_WORDS = frozenset({"www", "http"})
 
-# A copyright statement line (not a line of licence prose that happens to start with the word):
-# "Copyright (c) 2020 X", "Copyright 2010-2020 X", "Copyright [yyyy] ...", "© X", "(c) 2020 X",
-# "All rights reserved.", and R's template "YEAR: 2017" / "COPYRIGHT HOLDER: X".
-_COPYRIGHT_LINE = re.compile(
-    r"^[\W_]*(?:copyright\s*(?:\(c\)|©|&copy;|\d{4}|\[|<|\{|by\b|holders?\s*:|notice\s*:)|\(c\)\s*\d|©"
-    r"|all rights reserved\b|year\s*:\s*\d)",
-    re.IGNORECASE,
-)
-_LIST_MARKER = re.compile(
-    r"^\s*(?:[*\-+•·>]+\s+|\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivxlc]{1,6})[.)]+\s+|\d{1,3}(?:\.\d{1,3})+\s+)",
-    re.IGNORECASE,
-)
 _MD_LINK = re.compile(r"\]\([^)\s]*\)")
 _HTML_TAG = re.compile(
     r"<!--.*?-->|</?(?:a|p|br|hr|div|span|h[1-6]|ul|ol|li|pre|code|b|i|em|strong|blockquote|table|tr|td|th|"
@@ -70,10 +51,6 @@ _HTML_TAG = re.compile(
     r"section|article|nav|header|footer|main|img|abbr|u|s|!doctype)\b[^<>]{0,400}>",
     re.IGNORECASE | re.DOTALL,
 )
-# "(a)", "(iv)", "(1)" list labels anywhere in a line (reflowing moves them off the line start)
-_INLINE_LABEL = re.compile(r"\(\s*(?:[a-z]|[ivx]{1,4}|\d{1,2})\s*\)", re.IGNORECASE)
-_APOSTROPHE = re.compile(r"(?<=\w)['’‘`](?=\w)")
-_WORD = re.compile(r"[^\W_]+")
 
 
 def decode_text(data: bytes) -> str:
@@ -95,50 +72,58 @@ def decode_text(data: bytes) -> str:
         return data.decode("latin-1")
 
 
-_EMPHASIS = re.compile(r"\*+|(?<![^\W_])_+|_+(?![^\W_])")
-
-
-def _clean_line(line: str) -> str:
-    line = _MD_LINK.sub("]", line)
-    # markers may be stacked: "* **a)** text", "## 1. Definitions", "> - item"
-    for _ in range(3):
-        stripped = _LIST_MARKER.sub(" ", line.lstrip("#> \t"), count=1)
-        if stripped == line:
-            break
-        line = stripped
-    if "(" in line:
-        line = _INLINE_LABEL.sub(" ", line)
-    return _APOSTROPHE.sub("", line.replace("&", " and "))
+# Whole-text, line-preserving versions of the per-line rules (one regex pass each instead of
+# one per line). "[^\S\n]" = blank other than a line break, so no rule crosses lines.
+_COPYRIGHT_LINES = re.compile(
+    r"^(?:[^\w\n]|_)*(?:copyright[^\S\n]*(?:\(c\)|©|&copy;|\d{4}|\[|<|\{|by\b|holders?[^\S\n]*:|notice[^\S\n]*:)"
+    r"|\(c\)[^\S\n]*\d|©|all rights reserved\b|year[^\S\n]*:[^\S\n]*\d).*$",
+    re.MULTILINE,
+)
+_MARKERS = re.compile(
+    r"^[#>\t ]*(?:(?:[*\-+•·>]+|\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivxlc]{1,6})[.)]+|\d{1,3}(?:\.\d{1,3})+)"
+    r"[\t ]+[#>\t ]*){1,3}",
+    re.MULTILINE,
+)
+_INLINE_LABELS = re.compile(r"\([^\S\n]*(?:[a-z]|[ivx]{1,4}|\d{1,2})[^\S\n]*\)")
+_WORD_OR_NL = re.compile(r"[^\W_]+|\n")
 
 
 def tokenize(text: str, *, drop_copyright: bool = True) -> list[Token]:
     """Normalise ``text`` into (word, line) tokens. Never raises on any ``str``."""
     if not text:
         return []
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "<" in text and ">" in text:
         # HTML: tags become spaces (line breaks inside tags are kept for line numbers)
         text = _HTML_TAG.sub(lambda m: " " + "\n" * m.group(0).count("\n"), text)
     if "&" in text:
-        text = html.unescape(text)
-    text = unicodedata.normalize("NFKC", text).lower()
+        text = html.unescape(text).replace("&", " and ")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = text.lower()
+    # markdown emphasis (*, _) and apostrophes ("licensor's" = "licensors") are dropped
+    text = (text.replace("*", " ").replace("_", " ").replace("'", "").replace("\u2019", "")
+            .replace("\u2018", "").replace("`", ""))
+    if "](" in text:
+        text = _MD_LINK.sub("]", text)
+    if drop_copyright:
+        text = _COPYRIGHT_LINES.sub("", text)
+    text = _MARKERS.sub(" ", text)
+    if "(" in text:
+        text = _INLINE_LABELS.sub(" ", text)
     out: list[Token] = []
     append = out.append
     varietal = _VARIETAL
     drop = _DROP_WORDS
-    for lineno, line in enumerate(text.split("\n"), start=1):
-        if not line or line.isspace():
+    lineno = 1
+    for w in _WORD_OR_NL.findall(text):
+        if w == "\n":
+            lineno += 1
             continue
-        if "*" in line or "_" in line:
-            line = _EMPHASIS.sub(" ", line)
-        if drop_copyright and _COPYRIGHT_LINE.match(line):
-            continue
-        for w in _WORD.findall(_clean_line(line)):
-            w = varietal.get(w, w)
-            if w in drop:
-                continue
+        w = varietal.get(w, w)
+        if w not in drop:
             append((w, lineno))
     return out
 
