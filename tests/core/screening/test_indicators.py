@@ -279,3 +279,9 @@ def test_with_the_real_licensing_engine(tmp_path):
     assert report.licenses.available is True
     assert report.licenses.root_expression == "MIT"
     assert report.finding("2").status is Status.MET
+
+
+def test_tests_and_fixtures_are_scanned_in_their_head_only(tmp_path):
+    filler = "x = 1\n" * 1000  # 6 kB
+    repo = make_plain(tmp_path / "low", {"tests/test_api.py": filler + "# FHIR\n", "src/api.py": filler + "# DHIS2\n"})
+    assert screen(str(repo)).finding("8").data["standards"] == ["DHIS2"]

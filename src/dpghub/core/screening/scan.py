@@ -68,6 +68,10 @@ def line_of(text: str, needle: str) -> tuple[int | None, str | None]:
 # Source code is scanned in its first 32 KiB, where imports, headers and most references live.
 WINDOWS = {"doc": 256 * 1024, "config": 64 * 1024, "code": 32 * 1024, "other": 16 * 1024}
 MAX_NEEDLE_LINES = 40  # lines examined per needle and file
+# Tests, fixtures, migrations and translations are weak evidence and often large: headers only.
+LOW_VALUE_DIRS = frozenset({"test", "tests", "spec", "specs", "__tests__", "testdata", "test_data", "fixtures",
+                            "migrations", "locale", "locales", "i18n", "l10n", "examples", "benchmarks"})
+LOW_VALUE_WINDOW = 4096
 
 
 @dataclass(slots=True)
@@ -100,6 +104,8 @@ class Scanner:
         if not index:
             return
         window = WINDOWS.get(entry.kind, 0)
+        if entry.depth and LOW_VALUE_DIRS.intersection(entry.path.lower().split("/")[:-1]):
+            window = min(window, LOW_VALUE_WINDOW)
         if len(low) > window:
             low = low[:window]
         active: dict[str, Pattern] = {}
