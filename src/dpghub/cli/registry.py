@@ -118,8 +118,12 @@ def worker(once: bool, concurrency: int | None) -> None:
 
 
 @cli.command("config")
-def config_show() -> None:
+@click.option("--markdown", is_flag=True, help="Print the reference of all settings (docs/configuration.md).")
+def config_show(markdown: bool) -> None:
     """Show every setting, its current value and where to change it."""
+    if markdown:
+        click.echo(options.as_markdown(), nl=False)
+        return
     try:
         values = options.load()
     except options.ConfigError as exc:
