@@ -26,7 +26,3 @@ def _register() -> None:
 def main() -> None:
     _register()
     cli()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -24,8 +24,9 @@ def serve(host: str | None, port: int | None, workers: int | None, no_worker: bo
     """Serve DPG Hub with a production web server (gunicorn).
 
     On start it applies database migrations, loads the shipped DPGA records if the catalogue is
-    empty (DPGHUB_LOAD_SHIPPED_DATA), and, with the embedded job backend, starts `dpghub worker`
-    as a separate process so that no web request ever waits for a long job.
+    empty (DPGHUB_LOAD_SHIPPED_DATA), then supervises two processes: the web server, and, with the
+    embedded job backend, `dpghub worker`, so that no web request ever waits for a long job. A job
+    worker that dies is restarted (its job is taken up again when its lease expires).
     """
     django_env.setup()
     from django.conf import settings
@@ -36,19 +37,41 @@ def serve(host: str | None, port: int | None, workers: int | None, no_worker: bo
 
     config = settings.CONFIG
     bind = f"{host or config['HOST']}:{port or config['PORT']}"
-    worker_process = None
-    if settings.DPGHUB_JOB_BACKEND == "embedded" and not no_worker:
-        worker_process = subprocess.Popen([sys.executable, "-m", "dpghub.cli.main", "worker"])
+    web_argv = [sys.executable, "-m", "dpghub", "web", "--bind", bind, "--workers", str(workers or config["WEB_WORKERS"])]
+    worker_argv = [sys.executable, "-m", "dpghub", "worker"]
+    with_worker = settings.DPGHUB_JOB_BACKEND == "embedded" and not no_worker
     click.echo(f"DPG Hub {_version()} serving on http://{bind} (data in {settings.DATA_DIR})")
+    raise SystemExit(_supervise(web_argv, worker_argv if with_worker else None))
+
+
+def _supervise(web_argv: list[str], worker_argv: list[str] | None) -> int:
+    """Run the web server and the job worker; restart the worker if it dies; stop both on a signal."""
+    stopping = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopping.set())
+    web = subprocess.Popen(web_argv)
+    worker = subprocess.Popen(worker_argv) if worker_argv else None
+    code = 0
     try:
-        _gunicorn(bind=bind, workers=workers or config["WEB_WORKERS"])
+        while not stopping.wait(1.0):
+            if web.poll() is not None:
+                code = web.returncode or 1
+                click.echo(f"the web server stopped (exit code {web.returncode}); stopping", err=True)
+                break
+            if worker is not None and worker.poll() is not None:
+                click.echo(f"the job worker stopped (exit code {worker.returncode}); restarting it", err=True)
+                worker = subprocess.Popen(worker_argv)
     finally:
-        if worker_process is not None:
-            worker_process.send_signal(signal.SIGTERM)
-            try:
-                worker_process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker_process.kill()
+        for process in (web, worker):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in (web, worker):
+            if process is not None:
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+    return code
 
 
 def _version() -> str:
@@ -58,17 +81,19 @@ def _version() -> str:
 
 
 def _load_shipped_data() -> None:
-    try:
-        from dpghub.catalog.services.shipped import shipped_data_load_if_empty
-    except ImportError:  # pragma: no cover - during development before the importer lands
-        click.echo("warning: the shipped-data loader is not available; the catalogue starts empty", err=True)
-        return
+    from dpghub.catalog.services.shipped import shipped_data_load_if_empty
+
     result = shipped_data_load_if_empty()
     if result is not None:
         click.echo(f"Loaded the shipped DPGA records: {result}")
 
 
-def _gunicorn(*, bind: str, workers: int) -> None:
+@cli.command(hidden=True)
+@click.option("--bind", required=True)
+@click.option("--workers", type=int, required=True)
+def web(bind: str, workers: int) -> None:
+    """Run the gunicorn web server only (used by `dpghub serve`)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dpghub.config.settings")
     from gunicorn.app.base import BaseApplication
 
     from dpghub.config.wsgi import application

@@ -1,0 +1,58 @@
+"""`dpghub serve` end to end: a real gunicorn and job worker on a free port, stopped by SIGTERM."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+        return response.status, response.read()
+
+
+@pytest.mark.slow
+def test_serve_loads_the_shipped_data_serves_pages_and_stops_cleanly(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "DPGHUB_DATA_DIR": str(tmp_path / "data"), "DPGHUB_PORT": str(port)}
+    if env.get("DPGHUB_DATABASE_URL"):
+        pytest.skip("end-to-end serve runs on the embedded default (SQLite); the PostgreSQL pass covers the rest")
+    server = subprocess.Popen([sys.executable, "-m", "dpghub", "serve", "--workers", "1"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                status, html = _get(f"http://127.0.0.1:{port}/")
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    raise AssertionError(server.communicate()[0].decode()) from None
+                time.sleep(0.5)
+        assert status == 200 and b"<h1" in html
+        _, body = _get(f"http://127.0.0.1:{port}/api/v1/goods?page_size=1")
+        assert json.loads(body)["total"] == 829  # the shipped DPGA records were loaded on first start
+        children = subprocess.run(["pgrep", "-P", str(server.pid), "-a"], capture_output=True, text=True).stdout
+        assert " web " in children and " worker" in children, children
+    finally:
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(timeout=30)
+    output = server.stdout.read().decode()
+    server.stdout.close()
+    assert code == 0, output
+    assert "Loaded the shipped DPGA records" in output
+    leftover = subprocess.run(["pgrep", "-g", str(server.pid)], capture_output=True, text=True).stdout.strip()
+    assert leftover == "", f"processes left running: {leftover}"
