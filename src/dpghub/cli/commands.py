@@ -1,7 +1,9 @@
 """Import every command module so that each registers itself on the ``dpghub`` group."""
 
-from dpghub.cli import registry  # noqa: F401
-from dpghub.cli import importing  # noqa: F401
-from dpghub.cli import exporting  # noqa: F401
-from dpghub.cli import screen  # noqa: F401
-from dpghub.cli import rescreen  # noqa: F401
+from dpghub.cli import (
+    exporting,  # noqa: F401
+    importing,  # noqa: F401
+    registry,  # noqa: F401
+    rescreen,  # noqa: F401
+    screen,  # noqa: F401
+)

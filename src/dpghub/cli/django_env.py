@@ -22,3 +22,5 @@ def setup(*, migrate: bool = True) -> None:
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
+        # The shared cache (login rate limits) lives in a table that migrations do not create.
+        call_command("createcachetable", verbosity=0)
