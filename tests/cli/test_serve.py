@@ -45,7 +45,7 @@ def test_serve_loads_the_shipped_data_serves_pages_and_stops_cleanly(tmp_path):
         assert status == 200 and b"<h1" in html
         _, body = _get(f"http://127.0.0.1:{port}/api/v1/goods?page_size=1")
         assert json.loads(body)["total"] == 829  # the shipped DPGA records were loaded on first start
-        children = subprocess.run(["pgrep", "-P", str(server.pid), "-a"], capture_output=True, text=True).stdout
+        children = subprocess.run(["pgrep", "-P", str(server.pid), "-a"], check=False, capture_output=True, text=True).stdout
         assert " web " in children and " worker" in children, children
     finally:
         server.send_signal(signal.SIGTERM)
@@ -54,5 +54,5 @@ def test_serve_loads_the_shipped_data_serves_pages_and_stops_cleanly(tmp_path):
     server.stdout.close()
     assert code == 0, output
     assert "Loaded the shipped DPGA records" in output
-    leftover = subprocess.run(["pgrep", "-g", str(server.pid)], capture_output=True, text=True).stdout.strip()
+    leftover = subprocess.run(["pgrep", "-g", str(server.pid)], check=False, capture_output=True, text=True).stdout.strip()
     assert leftover == "", f"processes left running: {leftover}"
