@@ -1,1 +1,12 @@
 """Shared fixtures. Tests use a fresh DPGHUB_DATA_DIR so nothing touches a developer's ./var."""
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, plus the cache table (DatabaseCache: login rate limits) that migrate does not make."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("createcachetable", verbosity=0)

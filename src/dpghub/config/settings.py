@@ -107,6 +107,21 @@ TEMPLATES = [
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache shared by every web worker process (rate limits must not be per process). The table is
+# created by `dpghub` commands after migrating (cli.django_env.setup) and by the test fixtures.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "dpghub_cache",
+        # Culling drops a third of the entries; keep it rare so live rate-limit slots survive.
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+}
+
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:goods-list"
+LOGOUT_REDIRECT_URL = "web:goods-list"
+
 LANGUAGE_CODE = CONFIG["LANGUAGE_CODE"]
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
