@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Q, Subquery
+
+from dpghub.catalog.errors import GoodNotFound
 from dpghub.catalog.models import Good
 from dpghub.screening.models import ScreeningRun, ScreeningStatus
 
@@ -16,3 +22,55 @@ def screening_latest(*, good: Good) -> ScreeningRun | None:
 
 def screening_pending(*, good: Good) -> ScreeningRun | None:
     return ScreeningRun.objects.filter(good=good, status=ScreeningStatus.QUEUED).order_by("-id").first()
+
+
+@dataclass(frozen=True)
+class ScreeningOverview:
+    """What a good's page and API show about its screenings, read in one query."""
+
+    latest: ScreeningRun | None  # newest finished run, successful or failed
+    succeeded: ScreeningRun | None  # newest successful run: the report to show
+    pending: ScreeningRun | None  # newest queued run
+
+    @property
+    def current(self) -> ScreeningRun | None:
+        """The run the API calls "the latest screening": the newest finished one, else the queued one."""
+        return self.latest or self.pending
+
+
+_FINISHED_ORDER = ("-finished_at", "-id")
+
+
+def screening_overview(*, good: Good, with_report: bool = True) -> ScreeningOverview:
+    """The newest finished, newest successful and newest queued screening of ``good`` (one query).
+
+    ``with_report=False`` leaves the report JSON unread (summaries only).
+    """
+    runs = ScreeningRun.objects.filter(good=good)
+    latest = runs.exclude(status=ScreeningStatus.QUEUED).order_by(*_FINISHED_ORDER).values("pk")[:1]
+    succeeded = runs.filter(status=ScreeningStatus.SUCCEEDED).order_by(*_FINISHED_ORDER).values("pk")[:1]
+    pending = runs.filter(status=ScreeningStatus.QUEUED).order_by("-id").values("pk")[:1]
+    rows = ScreeningRun.objects.filter(Q(pk=Subquery(latest)) | Q(pk=Subquery(succeeded)) | Q(pk=Subquery(pending)))
+    if not with_report:
+        rows = rows.defer("report")
+    rows = list(rows)
+    finished = sorted((run for run in rows if run.status != ScreeningStatus.QUEUED),
+                      key=lambda run: (run.finished_at.timestamp() if run.finished_at else 0.0, run.pk), reverse=True)
+    return ScreeningOverview(
+        latest=finished[0] if finished else None,
+        succeeded=next((run for run in finished if run.status == ScreeningStatus.SUCCEEDED), None),
+        pending=next((run for run in rows if run.status == ScreeningStatus.QUEUED), None),
+    )
+
+
+def screening_good_get(*, slug: str) -> Good:
+    """The good named by slug or uid, with nothing prefetched (for screening reads); raises GoodNotFound."""
+    lookup = Q(slug=slug)
+    try:
+        lookup |= Q(uid=uuid.UUID(slug))
+    except ValueError:
+        pass
+    try:
+        return Good.objects.only("id", "slug", "uid").get(lookup)
+    except Good.DoesNotExist:
+        raise GoodNotFound(slug) from None
