@@ -241,7 +241,8 @@ def test_openapi_document(client):
     assert response.status_code == 200
     document = response.json()
     assert document["openapi"] == "3.1.0"
-    assert sorted(document["paths"]) == ["/api/v1/facets", "/api/v1/goods", "/api/v1/goods/{id}"]
+    assert sorted(document["paths"]) == ["/api/v1/facets", "/api/v1/goods", "/api/v1/goods/{id}",
+                                         "/api/v1/goods/{id}/screening"]
     operation = document["paths"]["/api/v1/goods"]["get"]
     assert [param["name"] for param in operation["parameters"]] == [
         "q", "category", "stage", "sdg", "license", "development_country", "deployment_country", "sector",

@@ -6,7 +6,7 @@ No schema here has a field for contacts (names, e-mails): personal data is never
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -162,6 +162,38 @@ class AssessmentOut(Schema):
     indicators: list[IndicatorOut]
 
 
+ScreeningStatusCode = Literal["queued", "succeeded", "failed"]
+
+
+class ScreeningSummary(Schema):
+    status: ScreeningStatusCode = Field(description="queued, succeeded or failed.")
+    finished_at: datetime | None = Field(description="When it finished; null while queued.")
+    root_license: str = Field(description="SPDX expression of the repository's root licence; empty when none "
+                                          "was found or the screening did not succeed.")
+    license_changed: bool = Field(description="True when the root licence differs from the previous successful "
+                                              "screening's.")
+
+
+class ScreeningOut(Schema):
+    status: ScreeningStatusCode = Field(description="queued, succeeded or failed.")
+    requested_at: datetime
+    finished_at: datetime | None = Field(description="When it finished; null while queued.")
+    repository_url: str = Field(description="The repository that was screened.")
+    commit: str = Field(description="The commit screened (full hash); empty unless it succeeded.")
+    root_license: str = Field(description="SPDX expression of the root licence found; empty when none was found.")
+    previous_root_license: str = Field(description="Root licence of the previous successful screening, when it "
+                                                   "differs from this one; empty otherwise.")
+    license_changed: bool = Field(description="True when previous_root_license is set: the licence changed.")
+    error: str = Field(description="Why the screening failed; empty otherwise.")
+    report: dict[str, Any] | None = Field(
+        description="The stored screening report, null unless the screening succeeded. An automated screening, "
+                    "not a review. Its shape is the JSON Schema named by its `$schema` field (report-1.json, "
+                    "described in docs/screening.md): `findings` (one per indicator 1-8, 9a-9c, each with "
+                    "`status` met / likely_met / not_found / failed / needs_human, a stable `code`, an English "
+                    "`explanation` and `evidence` as path and line or URL), `licenses` (root expression and "
+                    "approval for the good's category) and `health` (repository health signals).")
+    html_url: str = Field(description="The good's page, where this screening is shown.")
+
 class GoodDetail(Schema):
     id: str
     uid: UUID
@@ -184,5 +216,9 @@ class GoodDetail(Schema):
     external_ids: list[ExternalIdOut]
     provenance: list[ProvenanceOut]
     assessments: list[AssessmentOut]
+    latest_screening: ScreeningSummary | None = Field(
+        description="The newest finished automated screening of the good's repository (else a queued one); "
+                    "null when never screened. The full report: /api/v1/goods/{id}/screening.")
     updated_at: datetime
     html_url: str
+

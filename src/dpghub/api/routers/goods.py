@@ -6,16 +6,19 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from dpghub.api import labels
-from dpghub.api.schemas import Error, FacetsResponse, GoodDetail, GoodList, SortKey
+from dpghub.api import errors, labels
+from dpghub.api.schemas import Error, FacetsResponse, GoodDetail, GoodList, ScreeningOut, SortKey
 from dpghub.catalog.enums import AssessmentSource, Category, Facet, IndicatorStatus, OrganisationRole, Stage
 from dpghub.catalog.models import Good
 from dpghub.catalog.selectors import MAX_PAGE_SIZE, GoodFilters, good_get, goods_facets, goods_search
 from dpghub.core.standard import INDICATOR_CODES, indicator
+from dpghub.screening.models import ScreeningRun
+from dpghub.screening.selectors import screening_good_get, screening_overview
 
 router = Router(tags=["goods"])
 
@@ -217,9 +220,17 @@ def _detail(good: Good) -> dict:
             }
             for a in good.assessments.all()
         ],
+        "latest_screening": _screening_summary(screening_overview(good=good, with_report=False).current),
         "updated_at": good.updated_at,
         "html_url": _html_url(good),
     }
+
+
+def _screening_summary(run: ScreeningRun | None) -> dict | None:
+    if run is None:
+        return None
+    return {"status": run.status, "finished_at": run.finished_at, "root_license": run.root_license,
+            "license_changed": run.license_changed}
 
 
 @router.get("/goods/{id}", response={200: GoodDetail, 404: Error}, url_name="good_detail", operation_id="good_detail",
@@ -227,3 +238,31 @@ def _detail(good: Good) -> dict:
 def good_detail(request: HttpRequest, id: str) -> dict:
     """``id`` is the good's slug; its uid is accepted too."""
     return _detail(good_get(slug=id))
+
+
+@router.get("/goods/{id}/screening", response={200: ScreeningOut, 404: Error}, url_name="good_screening",
+            operation_id="good_screening", summary="The latest automated screening of a good's repository")
+def good_screening(request: HttpRequest, id: str) -> dict | HttpResponse:
+    """The newest finished screening (successful or failed), else the queued one, with its stored report.
+
+    An automated screening, not a review. 404 when the good does not exist or was never screened.
+    The report's shape is described in docs/screening.md (JSON Schema report-1.json).
+    """
+    good = screening_good_get(slug=id)
+    run = screening_overview(good=good).current
+    if run is None:
+        return errors.error_response(404, "not_screened",
+                                     _("“%(slug)s” has never been screened.") % {"slug": good.slug}, "id")
+    return {
+        "status": run.status,
+        "requested_at": run.requested_at,
+        "finished_at": run.finished_at,
+        "repository_url": run.repository_url,
+        "commit": run.commit,
+        "root_license": run.root_license,
+        "previous_root_license": run.previous_root_license,
+        "license_changed": run.license_changed,
+        "error": run.error,
+        "report": run.report if isinstance(run.report, dict) else None,
+        "html_url": _html_url(good) + "#screening",
+    }
