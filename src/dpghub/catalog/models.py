@@ -215,3 +215,16 @@ class SearchDocument(models.Model):
     good = models.OneToOneField(Good, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
     title = models.TextField()
     body = models.TextField()
+
+
+class IndexVersion(models.Model):
+    """Version of the derived indexes: one row, set to a new random number whenever they change.
+
+    ``goods_reindex()`` sets it in its transaction, and a database trigger sets it when goods are
+    deleted (migration 0003), so per-process caches (``catalog.facet_index``) see every change with
+    one primary-key query. Random rather than counted: a rolled-back change must not leave a cache
+    built inside that transaction looking current after the next change.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)

@@ -1,17 +1,19 @@
 """Derived indexes of goods: facet entries and the full-text document.
 
 Both are rebuilt from the canonical tables by :func:`goods_reindex`, the only writer of
-``FacetEntry`` and ``SearchDocument``. Call it inside the transaction that changed the goods.
+``FacetEntry`` and ``SearchDocument``. Call it inside the transaction that changed the goods. It also
+renews ``IndexVersion``, which tells every process that its in-memory facet index is out of date.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 
 from django.db import transaction
 
 from dpghub.catalog.enums import CountryRole, Facet
-from dpghub.catalog.models import FacetEntry, Good, SearchDocument
+from dpghub.catalog.models import FacetEntry, Good, IndexVersion, SearchDocument
 
 _CHUNK = 500
 
@@ -62,4 +64,13 @@ def goods_reindex(*, good_ids: Iterable[int] | None = None) -> int:
                 for title, body in [_document(good)]
             )
             count += len(goods)
+        index_version_renew()
     return count
+
+
+def index_version_renew() -> None:
+    """Give the derived indexes a new version (in the caller's transaction)."""
+    IndexVersion.objects.bulk_create(
+        [IndexVersion(id=1, version=secrets.randbits(62))],
+        update_conflicts=True, unique_fields=["id"], update_fields=["version"],
+    )
