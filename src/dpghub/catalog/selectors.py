@@ -9,21 +9,25 @@ import math
 import uuid
 from dataclasses import dataclass, field, fields
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
+from pyroaring import BitMap
 
-from dpghub.catalog import search
+from dpghub.catalog import facet_index, search
 from dpghub.catalog.enums import Facet
 from dpghub.catalog.errors import GoodNotFound, InvalidQuery
 from dpghub.catalog.models import (
     Assessment,
-    FacetEntry,
     Good,
     GoodOrganisation,
     IndicatorResult,
 )
 
 MAX_PAGE_SIZE = 100
+
+#: Results up to this size are ranked in full by "relevance"; above it, goods whose title matches
+#: are ranked and the rest follow in the static catalogue order (docs/adr/0004-search.md).
+RANK_ALL_LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,8 @@ class GoodFilters:
         return not self.q.strip() and not self.facet_values()
 
 
-#: Sort keys offered to users, and how each orders goods ("relevance" is ranked by search.ranked_ids).
+#: Sort keys offered to users, and how each orders goods. "relevance" without text is "name"; with
+#: text see _relevance_page. The orders are applied from catalog.facet_index, not by the database.
 SORTS: dict[str, tuple[str, ...]] = {
     "relevance": ("name", "id"),
     "name": ("name", "id"),
@@ -69,17 +74,16 @@ class GoodPage:
         return max(1, math.ceil(self.total / self.page_size))
 
 
-def _facet_filtered(filters: GoodFilters) -> QuerySet[Good]:
-    queryset = Good.objects.all()
-    for facet_name, values in filters.facet_values().items():
-        queryset = queryset.filter(
-            Exists(FacetEntry.objects.filter(good=OuterRef("pk"), facet=facet_name, value__in=values))
-        )
-    return queryset
-
-
-def _filtered(filters: GoodFilters) -> QuerySet[Good]:
-    return search.apply(_facet_filtered(filters), filters.q)
+def _result(filters: GoodFilters) -> tuple[facet_index.FacetIndex, BitMap | None, list[str]]:
+    """The in-memory index, the ids of the goods matching ``filters`` (None: all goods), the words."""
+    index = facet_index.get()
+    words = search.tokens(filters.q)
+    facet_values = filters.facet_values()
+    result = index.filtered(facet_values) if facet_values else None
+    if words:
+        matches = search.match_ids(words)
+        result = (matches & index.all_ids) if result is None else (result & matches)
+    return index, result, words
 
 
 def _validate(filters: GoodFilters, sort: str, page: int, page_size: int) -> None:
@@ -102,44 +106,65 @@ def _validate(filters: GoodFilters, sort: str, page: int, page_size: int) -> Non
 def goods_search(
     *, filters: GoodFilters, sort: str = "relevance", page: int = 1, page_size: int = 20, with_facets: bool = True
 ) -> GoodPage:
-    """One page of goods matching ``filters``, the total, and facet counts over the whole result."""
+    """One page of goods matching ``filters``, the total, and facet counts over the whole result.
+
+    Facets, facet filters, totals and orders come from the in-memory index (catalog.facet_index);
+    the database answers the full-text match and the ranking (docs/adr/0004-search.md).
+    """
     _validate(filters, sort, page, page_size)
-    has_text = bool(search.tokens(filters.q))
-    if sort == "relevance" and not has_text:
-        sort_key = "name"
-    else:
-        sort_key = sort
-    queryset = _filtered(filters)
-    total = queryset.count()
+    index, result, words = _result(filters)
+    goods = index.all_ids if result is None else result
     offset = (page - 1) * page_size
-    fields = ("id", "uid", "slug", "name", "description", "categories", "stage", "updated_at")
-    if sort_key == "relevance":
-        ids = search.ranked_ids(_facet_filtered(filters), filters.q, limit=page_size, offset=offset)
-        by_id = Good.objects.prefetch_related("licenses", "sdgs").only(*fields).in_bulk(ids)
-        items = [by_id[pk] for pk in ids]
+    if sort == "relevance" and words:
+        ids = _relevance_page(index, goods, words, ranked_within=result if filters.facet_values() else None,
+                              offset=offset, limit=page_size)
+    elif sort in ("relevance", "name"):
+        ids = index.by_name.page(goods, offset, page_size)
+    elif sort == "-name":
+        ids = index.by_name.page(goods, offset, page_size, reverse=True)
     else:
-        page_qs = queryset.prefetch_related("licenses", "sdgs").only(*fields).order_by(*SORTS[sort_key])
-        items = list(page_qs[offset : offset + page_size])
-    facets = goods_facets(filters=filters) if with_facets else {}
-    return GoodPage(items=items, total=total, page=page, page_size=page_size, sort=sort, facets=facets)
+        ids = index.by_updated.page(goods, offset, page_size)
+    fields = ("id", "uid", "slug", "name", "description", "categories", "stage", "updated_at")
+    by_id = Good.objects.prefetch_related("licenses", "sdgs").only(*fields).in_bulk(ids)
+    items = [by_id[pk] for pk in ids if pk in by_id]
+    facets = _facet_counts(index, result) if with_facets else {}
+    return GoodPage(items=items, total=len(goods), page=page, page_size=page_size, sort=sort, facets=facets)
+
+
+def _relevance_page(index: facet_index.FacetIndex, goods: BitMap, words: list[str], *,
+                    ranked_within: BitMap | None, offset: int, limit: int) -> list[int]:
+    """One page of ``goods`` (all matching ``words``) by relevance.
+
+    Up to RANK_ALL_LIMIT goods, all are ranked (bm25 / ts_rank). Above it, the goods whose title
+    matches come first, ranked the same way (or in the static order if they too are more than
+    RANK_ALL_LIMIT), then the others in the static order: stage (DPG first), name, id.
+    """
+    if len(goods) <= RANK_ALL_LIMIT:
+        return search.ranked_ids(words, within=ranked_within, limit=limit, offset=offset)
+    titled = search.match_ids(words, title_only=True) & goods
+    ids: list[int] = []
+    if offset < len(titled):
+        take = min(limit, len(titled) - offset)
+        if len(titled) <= RANK_ALL_LIMIT:
+            ids = search.ranked_ids(words, within=titled, limit=take, offset=offset)
+        else:
+            ids = index.by_stage_then_name.page(titled, offset, take)
+    if len(ids) < limit:
+        rest = goods - titled
+        ids += index.by_stage_then_name.page(rest, max(0, offset - len(titled)), limit - len(ids))
+    return ids
+
+
+def _facet_counts(index: facet_index.FacetIndex, result: BitMap | None) -> dict[str, list[tuple[str, int]]]:
+    out: dict[str, list[tuple[str, int]]] = {facet.value: [] for facet in Facet}
+    out.update(index.counts(result))
+    return out
 
 
 def goods_facets(*, filters: GoodFilters) -> dict[str, list[tuple[str, int]]]:
     """Counts of goods per facet value within the result of ``filters``, largest first."""
-    entries = FacetEntry.objects.all()
-    if not filters.is_empty():
-        entries = entries.filter(good_id__in=_filtered(filters).values("id"))
-    rows = (
-        entries.values_list("facet", "value")
-        .annotate(count=Count("good_id"))
-        .order_by()
-    )
-    out: dict[str, list[tuple[str, int]]] = {facet.value: [] for facet in Facet}
-    for facet_name, value, count in rows:
-        out[facet_name].append((value, count))
-    for values in out.values():
-        values.sort(key=lambda item: (-item[1], item[0]))
-    return out
+    index, result, _words = _result(filters)
+    return _facet_counts(index, result)
 
 
 def good_get(*, slug: str) -> Good:

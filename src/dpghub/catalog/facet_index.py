@@ -1,0 +1,178 @@
+"""In-memory facet index: compressed bitmaps of good ids per facet value, plus cached orders.
+
+Built per process from ``FacetEntry`` and ``Good`` and kept until the catalogue's index version
+(:class:`~dpghub.catalog.models.IndexVersion`) changes; see docs/adr/0004-search.md.
+
+Facet filters become bitmap unions (OR within a facet) and intersections (AND across facets);
+facet counts are intersection cardinalities. Orders (by name, by stage then name, by last update)
+are arrays of ids computed once per index version, so a page of a large result needs no
+``ORDER BY`` over a long list of ids.
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from dataclasses import dataclass
+from itertools import islice
+
+from django.db import connection
+from pyroaring import BitMap, FrozenBitMap
+
+from dpghub.catalog.enums import Stage
+
+#: The catalogue's "static" order, used for browsing by relevance and for the tail of big results.
+STAGE_ORDER: tuple[str, ...] = (Stage.DPG, Stage.NOMINEE, Stage.EXPIRED, Stage.ARCHIVED, Stage.EXCLUDED)
+
+_VERSION_SQL = "SELECT version FROM catalog_indexversion WHERE id = 1"
+
+
+class Order:
+    """A total order of the goods: ``ids[rank]`` is the good at ``rank``, ``rank_of[id]`` its rank."""
+
+    __slots__ = ("ids", "rank_of")
+
+    def __init__(self, ids: array, max_id: int) -> None:
+        self.ids = ids
+        rank_of = array("I", bytes(4 * (max_id + 1)))
+        for rank, good_id in enumerate(ids):
+            rank_of[good_id] = rank
+        self.rank_of = rank_of
+
+    def page(self, result: BitMap, offset: int, limit: int, *, reverse: bool = False) -> list[int]:
+        """Ids of ``result`` at positions ``offset`` to ``offset + limit`` in this order (or its reverse).
+
+        Two ways, whichever touches fewer ids: walk the order testing membership (cheap when the
+        result is a large share of the catalogue), or map the result to ranks and pick by position.
+        """
+        size = len(result)
+        if offset >= size or limit <= 0:
+            return []
+        wanted = min(offset + limit, size)
+        expected_walk = wanted * len(self.ids) / size
+        if expected_walk < size:
+            walk = reversed(self.ids) if reverse else iter(self.ids)
+            found = islice((good_id for good_id in walk if good_id in result), offset, wanted)
+            return list(found)
+        ranks = BitMap(map(self.rank_of.__getitem__, result))
+        if reverse:
+            picked = [ranks[size - 1 - position] for position in range(offset, wanted)]
+        else:
+            picked = list(ranks[offset:wanted])
+        return [self.ids[rank] for rank in picked]
+
+
+@dataclass(frozen=True, eq=False)
+class FacetIndex:
+    version: int | None
+    all_ids: FrozenBitMap
+    #: facet -> value -> ids of the goods that have it
+    values: dict[str, dict[str, FrozenBitMap]]
+    by_name: Order
+    by_stage_then_name: Order
+    by_updated: Order
+
+    def filtered(self, facet_values: dict[str, tuple[str, ...]]) -> BitMap:
+        """Goods having one of the values of every facet in ``facet_values``."""
+        result = BitMap(self.all_ids)
+        for facet, wanted in facet_values.items():
+            known = self.values.get(facet, {})
+            result &= BitMap.union(BitMap(), *(known[value] for value in wanted if value in known))
+            if not result:
+                break
+        return result
+
+    def counts(self, result: BitMap | None) -> dict[str, list[tuple[str, int]]]:
+        """Goods of ``result`` (all goods when None) per facet value, largest first, zeros left out."""
+        out: dict[str, list[tuple[str, int]]] = {}
+        for facet, by_value in self.values.items():
+            if result is None:
+                pairs = [(value, len(ids)) for value, ids in by_value.items()]
+            else:
+                pairs = [(value, result.intersection_cardinality(ids)) for value, ids in by_value.items()]
+            pairs = [pair for pair in pairs if pair[1]]
+            pairs.sort(key=lambda item: (-item[1], item[0]))
+            out[facet] = pairs
+        return out
+
+    def size_in_bytes(self) -> int:
+        """Memory held by the bitmaps (their serialised size) and the order arrays."""
+        bitmaps = [self.all_ids, *(ids for by_value in self.values.values() for ids in by_value.values())]
+        arrays = [order.ids for order in (self.by_name, self.by_stage_then_name, self.by_updated)]
+        arrays += [order.rank_of for order in (self.by_name, self.by_stage_then_name, self.by_updated)]
+        return sum(len(bitmap.serialize()) for bitmap in bitmaps) + sum(
+            a.itemsize * len(a) for a in arrays
+        )
+
+
+_lock = threading.Lock()
+_current: dict[tuple, FacetIndex] = {}
+
+
+def _database_key() -> tuple:
+    return (connection.alias, connection.vendor, str(connection.settings_dict.get("NAME")))
+
+
+def current_version() -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def get() -> FacetIndex:
+    """The index for the catalogue as it is now: one primary-key query when the cache is current."""
+    key = _database_key()
+    version = current_version()
+    index = _current.get(key)
+    if index is not None and index.version == version:
+        return index
+    with _lock:
+        index = _current.get(key)
+        if index is None or index.version != version:
+            # The version is read before the data: a change committed in between leaves an index
+            # labelled with the older version, which the next request rebuilds.
+            index = _build(version)
+            _current.clear()
+            _current[key] = index
+    return index
+
+
+def clear() -> None:
+    """Forget the cached index (tests; the version check makes this unnecessary in normal use)."""
+    with _lock:
+        _current.clear()
+
+
+def _ids(text: str | None) -> BitMap:
+    return BitMap(map(int, text.split(","))) if text else BitMap()
+
+
+def _build(version: int | None) -> FacetIndex:
+    aggregate = "group_concat(good_id)" if connection.vendor == "sqlite" else "string_agg(good_id::text, ',')"
+    values: dict[str, dict[str, FrozenBitMap]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT facet, value, {aggregate} FROM catalog_facetentry GROUP BY facet, value")
+        for facet, value, ids in cursor.fetchall():
+            values.setdefault(facet, {})[value] = FrozenBitMap(_ids(ids))
+        cursor.execute("SELECT id, name, stage, updated_at FROM catalog_good")
+        rows = cursor.fetchall()
+    all_ids = FrozenBitMap(BitMap.union(BitMap(), *(ids for by in values.values() for ids in by.values())))
+    rows = [row for row in rows if row[0] in all_ids]  # goods not indexed yet are not searchable
+    max_id = all_ids.max() if all_ids else 0
+    stage_rank = {stage: rank for rank, stage in enumerate(STAGE_ORDER)}
+    rows.sort(key=lambda row: (row[1], row[0]))
+    by_name = array("I", (row[0] for row in rows))
+    rows.sort(key=lambda row: stage_rank.get(row[2], len(STAGE_ORDER)))  # stable: name, id within a stage
+    by_stage = array("I", (row[0] for row in rows))
+    rows.sort(key=lambda row: row[0])
+    rows.sort(key=lambda row: row[3], reverse=True)  # stable: newest first, then id
+    by_updated = array("I", (row[0] for row in rows))
+    return FacetIndex(
+        version=version,
+        all_ids=all_ids,
+        values=values,
+        by_name=Order(by_name, max_id),
+        by_stage_then_name=Order(by_stage, max_id),
+        by_updated=Order(by_updated, max_id),
+    )
