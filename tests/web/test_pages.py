@@ -231,8 +231,8 @@ def test_list_page_query_count_does_not_grow(client, django_assert_num_queries, 
 
 def test_detail_page_query_count_is_fixed(client, goods, django_assert_num_queries):
     # the good, then one query per relation: licences, SDGs, countries, repositories, identifiers,
-    # provenance, organisations, assessments, indicator results
-    with django_assert_num_queries(10):
+    # provenance, organisations, assessments, indicator results; then the screenings (one query)
+    with django_assert_num_queries(11):
         assert client.get("/goods/dhis2/").status_code == 200
 
 

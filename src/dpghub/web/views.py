@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import ClassVar
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dpghub.catalog.enums import AssessmentSource, CountryRole, Facet, IndicatorStatus
 from dpghub.catalog.errors import GoodNotFound, InvalidQuery
 from dpghub.catalog.selectors import GoodPage, good_get, goods_search
+from dpghub.common.ratelimit import ratelimit_hit
 from dpghub.core.standard import INDICATOR_CODES, indicator
+from dpghub.screening.errors import NoRepository, NotAllowed
+from dpghub.screening.selectors import screening_good_get, screening_overview
+from dpghub.screening.services import PERMISSION as SCREENING_PERMISSION
+from dpghub.screening.services import screening_request
 from dpghub.web import labels
 from dpghub.web.forms import FACET_NAMES, GoodsQueryForm
+from dpghub.web.screening import screening_view
 
 #: Facet values shown before "Show all"; keeps the first view small (selected values always show).
 FACET_VALUES_SHOWN = 8
@@ -198,6 +209,69 @@ def good_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "developed_in": sorted(countries[CountryRole.DEVELOPMENT.value]),
         "deployed_in": sorted(countries[CountryRole.DEPLOYMENT.value]),
         "assessments": assessments,
+        "screening": screening_view(screening_overview(good=good), indicator_title=_indicator_title),
+        "has_repository": bool(good.repositories.all()),
+        "can_screen": request.user.is_authenticated and request.user.has_perm(SCREENING_PERMISSION),
         "json_url": reverse("api-v1:good_detail", kwargs={"id": good.slug}),
+        "screening_json_url": reverse("api-v1:good_screening", kwargs={"id": good.slug}),
     }
     return render(request, "web/good_detail.html", context)
+
+
+@require_POST
+def good_screen(request: HttpRequest, slug: str) -> HttpResponse:
+    """Queue a screening of the good's repository; the job runs in the background, never here."""
+    try:
+        good = screening_good_get(slug=slug)
+    except GoodNotFound as exc:
+        raise Http404(exc.message) from None
+    try:
+        screening_request(actor=request.user, good=good)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from None
+    except NoRepository as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Screening queued. It runs in the background; reload this page in a "
+                                    "few minutes to see the report."))
+    # Back to the top of the page, where the message shows (an anchor would scroll past it).
+    return redirect("web:good-detail", slug=good.slug)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, with attempts limited per client address (DPGHUB_LOGIN_RATE) across processes."""
+
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+    extra_context: ClassVar[dict] = {"nav": "login"}
+
+    def post(self, request, *args, **kwargs):
+        decision = ratelimit_hit(scope="login", key=_client_address(request), rate=settings.DPGHUB_LOGIN_RATE)
+        if not decision.allowed:
+            # An unbound form: validating it would authenticate, which is exactly what is refused here.
+            form = self.get_form_class()(request, initial={"username": request.POST.get("username", "")})
+            context = self.get_context_data(form=form, rate_limited=True, retry_after=decision.retry_after)
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(decision.retry_after)
+            return response
+        return super().post(request, *args, **kwargs)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign-out is a POST (CSRF-protected); a GET shows a page with the button."""
+
+    template_name = "web/logout.html"
+    http_method_names: ClassVar[list[str]] = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"next": self.get_redirect_url()})
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You are signed out."))
+        return response
+
+
+def _client_address(request: HttpRequest) -> str:
+    """The address the connection came from. Behind a proxy this is the proxy's (no header is trusted)."""
+    return request.META.get("REMOTE_ADDR") or "unknown"
