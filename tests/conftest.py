@@ -1,6 +1,6 @@
 """Shared fixtures. Tests use a fresh DPGHUB_DATA_DIR so nothing touches a developer's ./var."""
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture(scope="session")
