@@ -1,8 +1,12 @@
 """The pages in a real browser: axe-core finds no violations, and the CSP blocks nothing we use."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from tests.catalogue import add_crowd_review, make_catalogue, make_full_good
+from tests.screening.reports import add_screening
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,9 +20,14 @@ axe.run(document, {resultTypes: ["violations"]})
 """
 
 
-def _axe(browser, axe_source, url):
+OPEN_DETAILS = "document.querySelectorAll('details').forEach(d => d.open = true);"
+
+
+def _axe(browser, axe_source, url, *, open_details=False):
     browser.get(url)
     assert browser.execute_script("return document.readyState") == "complete"
+    if open_details:  # check what is collapsed too
+        browser.execute_script(OPEN_DETAILS)
     browser.execute_script(axe_source)
     result = browser.execute_async_script(RUN_AXE)
     assert "error" not in result, result
@@ -33,7 +42,11 @@ def _console_errors(browser, url):
 
 @pytest.fixture
 def site(live_server):
-    add_crowd_review(make_full_good())  # two assessments of one Standard version on one page
+    good = make_full_good()
+    add_crowd_review(good)  # two assessments of one Standard version on one page
+    # a screening report whose root licence changed since the previous one (the flag is shown)
+    add_screening(good, root="MIT", previous="", finished_at=timezone.make_aware(dt.datetime(2026, 10, 1)))
+    add_screening(good, root="GPL-3.0-only", previous="MIT")
     make_catalogue(24)
     return live_server.url
 
@@ -49,14 +62,48 @@ def site(live_server):
         "/goods/good-001/",
         "/goods/no-such-good/",
         "/api/v1/docs",
+        "/accounts/login/",
+        "/accounts/logout/",
     ],
 )
 def test_pages_have_no_axe_violations(browser, axe_source, site, path):
     url = site + path
-    violations = _axe(browser, axe_source, url)
-    assert violations == [], "\n".join(f"{v['id']} ({v['impact']}): {v['help']}\n  " + "\n  ".join(v["nodes"])
-                                      for v in violations)
+    violations = _axe(browser, axe_source, url, open_details=True)
+    assert violations == [], _describe(violations)
     assert _console_errors(browser, url) == []
+
+
+def _describe(violations) -> str:
+    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']}\n  " + "\n  ".join(v["nodes"]) for v in violations)
+
+
+def test_screening_report_and_staff_controls_have_no_axe_violations(browser, axe_source, site, django_user_model):
+    from django.contrib.auth.models import Permission
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from dpghub.screening.models import ScreeningRun, ScreeningStatus
+
+    user = django_user_model.objects.create_user("screener", password="a-long-password")
+    user.user_permissions.add(Permission.objects.get(codename="add_screeningrun"))
+    url = site + "/goods/dhis2/"
+    browser.get(url)
+    assert "Licence changed:" in browser.find_element(By.CSS_SELECTOR, ".detail-head .flag").text
+    assert browser.find_elements(By.CSS_SELECTOR, "form.screen-now") == []
+    browser.find_element(By.LINK_TEXT, "Sign in").click()
+    browser.find_element(By.ID, "id_username").send_keys("screener")
+    browser.find_element(By.ID, "id_password").send_keys("a-long-password")
+    browser.find_element(By.CSS_SELECTOR, "form.stacked button").click()
+    WebDriverWait(browser, 10).until(lambda driver: driver.current_url == url)
+    violations = _axe(browser, axe_source, url, open_details=True)
+    assert violations == [], _describe(violations)
+    browser.find_element(By.CSS_SELECTOR, "form.screen-now button").click()
+    WebDriverWait(browser, 10).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, ".message-success"))
+    assert browser.find_element(By.CSS_SELECTOR, "p.queued").text.startswith("Queued:")
+    assert ScreeningRun.objects.filter(status=ScreeningStatus.QUEUED).count() == 1
+    violations = _axe(browser, axe_source, browser.current_url, open_details=True)
+    assert violations == [], _describe(violations)
+    assert _console_errors(browser, browser.current_url) == []
 
 
 def test_axe_does_report_a_violation(browser, axe_source, site):
