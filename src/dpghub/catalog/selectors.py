@@ -19,14 +19,17 @@ from dpghub.catalog.errors import GoodNotFound, InvalidQuery
 from dpghub.catalog.models import (
     Assessment,
     Good,
+    GoodLicense,
     GoodOrganisation,
+    GoodSDG,
     IndicatorResult,
 )
 
 MAX_PAGE_SIZE = 100
 
-#: Results up to this size are ranked in full by "relevance"; above it, goods whose title matches
-#: are ranked and the rest follow in the static catalogue order (docs/adr/0004-search.md).
+#: When the text matches at most this many goods, "relevance" ranks them all; above it, goods
+#: whose title matches come first and the rest follow in the static catalogue order
+#: (see _relevance_page and docs/adr/0004-search.md).
 RANK_ALL_LIMIT = 2000
 
 
@@ -74,16 +77,27 @@ class GoodPage:
         return max(1, math.ceil(self.total / self.page_size))
 
 
-def _result(filters: GoodFilters) -> tuple[facet_index.FacetIndex, BitMap | None, list[str]]:
-    """The in-memory index, the ids of the goods matching ``filters`` (None: all goods), the words."""
+@dataclass(frozen=True)
+class _Result:
+    index: facet_index.FacetIndex
+    #: the goods matching the filters; None when there are no filters (all goods)
+    ids: BitMap | None
+    words: list[str]
+    #: how many goods match the text alone (before facet filters)
+    text_matches: int
+
+
+def _result(filters: GoodFilters) -> _Result:
     index = facet_index.get()
     words = search.tokens(filters.q)
     facet_values = filters.facet_values()
     result = index.filtered(facet_values) if facet_values else None
+    text_matches = 0
     if words:
         matches = search.match_ids(words)
+        text_matches = len(matches)
         result = (matches & index.all_ids) if result is None else (result & matches)
-    return index, result, words
+    return _Result(index, result, words, text_matches)
 
 
 def _validate(filters: GoodFilters, sort: str, page: int, page_size: int) -> None:
@@ -109,50 +123,72 @@ def goods_search(
     """One page of goods matching ``filters``, the total, and facet counts over the whole result.
 
     Facets, facet filters, totals and orders come from the in-memory index (catalog.facet_index);
-    the database answers the full-text match and the ranking (docs/adr/0004-search.md).
+    the database answers the full-text match and ranks small sets (docs/adr/0004-search.md).
     """
     _validate(filters, sort, page, page_size)
-    index, result, words = _result(filters)
-    goods = index.all_ids if result is None else result
+    found = _result(filters)
+    index = found.index
+    goods = index.all_ids if found.ids is None else found.ids
     offset = (page - 1) * page_size
-    if sort == "relevance" and words:
-        ids = _relevance_page(index, goods, words, ranked_within=result if filters.facet_values() else None,
-                              offset=offset, limit=page_size)
+    if sort == "relevance" and found.words:
+        ids = _relevance_page(found, goods, offset=offset, limit=page_size)
     elif sort in ("relevance", "name"):
         ids = index.by_name.page(goods, offset, page_size)
     elif sort == "-name":
         ids = index.by_name.page(goods, offset, page_size, reverse=True)
     else:
         ids = index.by_updated.page(goods, offset, page_size)
-    fields = ("id", "uid", "slug", "name", "description", "categories", "stage", "updated_at")
-    by_id = Good.objects.prefetch_related("licenses", "sdgs").only(*fields).in_bulk(ids)
-    items = [by_id[pk] for pk in ids if pk in by_id]
-    facets = _facet_counts(index, result) if with_facets else {}
+    items = _page_items(ids)
+    facets = _facet_counts(index, found.ids) if with_facets else {}
     return GoodPage(items=items, total=len(goods), page=page, page_size=page_size, sort=sort, facets=facets)
 
 
-def _relevance_page(index: facet_index.FacetIndex, goods: BitMap, words: list[str], *,
-                    ranked_within: BitMap | None, offset: int, limit: int) -> list[int]:
-    """One page of ``goods`` (all matching ``words``) by relevance.
+def _page_items(ids: list[int]) -> list[Good]:
+    """The goods of a result page, in order, with what lists show: licence expressions and SDG numbers
+    (other fields of those rows are deferred, so reading one costs a query per row)."""
+    fields = ("id", "uid", "slug", "name", "description", "categories", "stage", "updated_at")
+    by_id = Good.objects.prefetch_related(
+        Prefetch("licenses", queryset=GoodLicense.objects.only("id", "good_id", "expression")),
+        Prefetch("sdgs", queryset=GoodSDG.objects.only("id", "good_id", "sdg")),
+    ).only(*fields).in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
 
-    Up to RANK_ALL_LIMIT goods, all are ranked (bm25 / ts_rank). Above it, the goods whose title
-    matches come first, ranked the same way (or in the static order if they too are more than
-    RANK_ALL_LIMIT), then the others in the static order: stage (DPG first), name, id.
+
+def _relevance_page(found: _Result, goods: BitMap, *, offset: int, limit: int) -> list[int]:
+    """One page of ``goods`` (all matching ``found.words``) by relevance.
+
+    When the text matches at most RANK_ALL_LIMIT goods, all are ranked (bm25 / ts_rank over title
+    and body). Otherwise the goods whose title matches come first, ranked by the title alone (or
+    in the static order if they too are more than RANK_ALL_LIMIT), then the others in the static
+    order: stage (DPG, nominee, expired, archived, excluded), name, id.
     """
-    if len(goods) <= RANK_ALL_LIMIT:
-        return search.ranked_ids(words, within=ranked_within, limit=limit, offset=offset)
-    titled = search.match_ids(words, title_only=True) & goods
+    end = offset + limit
+    if found.text_matches <= RANK_ALL_LIMIT:
+        return _ranked(found, search.scored_ids(found.words), goods)[offset:end]
+    static = found.index.by_stage_then_name
+    scored_titles = search.scored_ids(found.words, title_only=True, limit=RANK_ALL_LIMIT + 1)
+    if len(scored_titles) <= RANK_ALL_LIMIT:
+        titled = BitMap(pk for pk, _score in scored_titles) & goods
+        ranked_titles = True
+    else:
+        titled = search.match_ids(found.words, title_only=True) & goods
+        ranked_titles = False
     ids: list[int] = []
     if offset < len(titled):
-        take = min(limit, len(titled) - offset)
-        if len(titled) <= RANK_ALL_LIMIT:
-            ids = search.ranked_ids(words, within=titled, limit=take, offset=offset)
+        if ranked_titles:
+            ids = _ranked(found, scored_titles, titled)[offset:end]
         else:
-            ids = index.by_stage_then_name.page(titled, offset, take)
+            ids = static.page(titled, offset, limit)
     if len(ids) < limit:
-        rest = goods - titled
-        ids += index.by_stage_then_name.page(rest, max(0, offset - len(titled)), limit - len(ids))
+        ids += static.page(goods - titled, max(0, offset - len(titled)), limit - len(ids))
     return ids
+
+
+def _ranked(found: _Result, scored: list[tuple[int, float]], within: BitMap) -> list[int]:
+    """The goods of ``scored`` that are in ``within``, best score first, ties by name then id."""
+    name_rank = found.index.by_name.rank_of
+    ordered = sorted((score, name_rank[pk], pk) for pk, score in scored if pk in within)
+    return [pk for _score, _rank, pk in ordered]
 
 
 def _facet_counts(index: facet_index.FacetIndex, result: BitMap | None) -> dict[str, list[tuple[str, int]]]:
@@ -163,8 +199,8 @@ def _facet_counts(index: facet_index.FacetIndex, result: BitMap | None) -> dict[
 
 def goods_facets(*, filters: GoodFilters) -> dict[str, list[tuple[str, int]]]:
     """Counts of goods per facet value within the result of ``filters``, largest first."""
-    index, result, _words = _result(filters)
-    return _facet_counts(index, result)
+    found = _result(filters)
+    return _facet_counts(found.index, found.ids)
 
 
 def good_get(*, slug: str) -> Good:
