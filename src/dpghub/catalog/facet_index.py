@@ -11,6 +11,7 @@ are arrays of ids computed once per index version, so a page of a large result n
 
 from __future__ import annotations
 
+import json
 import threading
 from array import array
 from dataclasses import dataclass
@@ -144,21 +145,34 @@ def clear() -> None:
         _current.clear()
 
 
-def _ids(text: str | None) -> BitMap:
-    return BitMap(map(int, text.split(","))) if text else BitMap()
+# One statement, so facets and goods are read from the same snapshot: the facet values with their
+# goods' ids (comma-separated), then one row holding every good as JSON [id, name, stage, updated].
+_BUILD_SQL = {
+    "sqlite": """
+        SELECT facet, value, group_concat(good_id) FROM catalog_facetentry GROUP BY facet, value
+        UNION ALL
+        SELECT NULL, NULL, json_group_array(json_array(id, name, stage, updated_at)) FROM catalog_good""",
+    "postgresql": """
+        SELECT facet, value, string_agg(good_id::text, ',') FROM catalog_facetentry GROUP BY facet, value
+        UNION ALL
+        SELECT NULL, NULL, json_agg(json_build_array(id, name, stage, updated_at))::text FROM catalog_good""",
+}
 
 
 def _build(version: int | None) -> FacetIndex:
-    aggregate = "group_concat(good_id)" if connection.vendor == "sqlite" else "string_agg(good_id::text, ',')"
     values: dict[str, dict[str, FrozenBitMap]] = {}
+    goods_json = None
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT facet, value, {aggregate} FROM catalog_facetentry GROUP BY facet, value")
+        cursor.execute(_BUILD_SQL[connection.vendor])
         for facet, value, ids in cursor.fetchall():
-            values.setdefault(facet, {})[value] = FrozenBitMap(_ids(ids))
-        cursor.execute("SELECT id, name, stage, updated_at FROM catalog_good")
-        rows = cursor.fetchall()
+            if facet is None:
+                goods_json = ids
+            else:
+                values.setdefault(facet, {})[value] = FrozenBitMap(json.loads("[" + ids + "]"))
     all_ids = FrozenBitMap(BitMap.union(BitMap(), *(ids for by in values.values() for ids in by.values())))
-    rows = [row for row in rows if row[0] in all_ids]  # goods not indexed yet are not searchable
+    # Goods not indexed yet are not searchable. Update times are ISO strings of one format per
+    # database, so they sort as text.
+    rows = [row for row in json.loads(goods_json or "[]") if row[0] in all_ids]
     max_id = all_ids.max() if all_ids else 0
     stage_rank = {stage: rank for rank, stage in enumerate(STAGE_ORDER)}
     rows.sort(key=lambda row: (row[1], row[0]))
