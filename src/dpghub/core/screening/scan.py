@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import ahocorasick
+
 from dpghub.core.screening.tree import FileEntry
 
 ALL_TEXT = frozenset({"doc", "code", "config", "other"})
@@ -80,6 +82,7 @@ class Scanner:
     visitors: list[Callable[[FileEntry, str, str], None]] = field(default_factory=list)
     hits: dict[str, list[Hit]] = field(default_factory=dict)
     needle_index: dict[str, list[tuple[str, list[Pattern]]]] = field(default_factory=dict)
+    automata: dict[str, tuple[ahocorasick.Automaton, list[list[Pattern]]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         names = [p.name for p in self.patterns]
@@ -95,24 +98,34 @@ class Scanner:
                     for needle in p.needles:
                         index.setdefault(needle, []).append(p)
             self.needle_index[kind] = sorted(index.items())
+            # One Aho-Corasick pass finds every needle present, instead of one substring search
+            # per needle and file (that loop was most of the screening time on large repositories).
+            automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+            unlocked: list[list[Pattern]] = []
+            for number, (needle, patterns) in enumerate(sorted(index.items())):
+                automaton.add_word(needle, number)
+                unlocked.append(patterns)
+            if index:
+                automaton.make_automaton()
+                self.automata[kind] = (automaton, unlocked)
 
     def scan(self, entry: FileEntry, text: str) -> None:
         low = text.lower()
         for visitor in self.visitors:
             visitor(entry, text, low)
-        index = self.needle_index.get(entry.kind)
-        if not index:
+        found = self.automata.get(entry.kind)
+        if found is None:
             return
+        automaton, unlocked = found
         window = WINDOWS.get(entry.kind, 0)
         if entry.depth and LOW_VALUE_DIRS.intersection(entry.path.lower().split("/")[:-1]):
             window = min(window, LOW_VALUE_WINDOW)
         if len(low) > window:
             low = low[:window]
         active: dict[str, Pattern] = {}
-        for needle, patterns in index:
-            if needle in low:
-                for p in patterns:
-                    active[p.name] = p
+        for number in {number for _end, number in automaton.iter(low)}:
+            for p in unlocked[number]:
+                active[p.name] = p
         if not active:
             return
         same_offsets = len(low) == min(len(text), window)  # lower() can change the length of rare letters
