@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import dpghub.core.licensing as licensing_pkg
@@ -33,15 +32,3 @@ def test_reference_data_ships_with_sources():
     assert {"MIT", "Apache-2.0", "GPL-3.0-only", "CC-BY-SA-4.0", "ODbL-1.0", "CC0-1.0"} <= set(ids)
     readme = (PKG / "data" / "README.md").read_text(encoding="utf-8")
     assert "choosealicense" in readme and "MIT" in readme
-
-
-def test_speed_of_large_licence_text(body):
-    gpl = body("gpl-3.0")
-    scan_file("COPYING", gpl)  # load the references
-    n = 20
-    t = time.perf_counter()
-    for _ in range(n):
-        scan_file("COPYING", gpl)
-    per_file = (time.perf_counter() - t) / n
-    # measured ~25 ms on the 2-core dev box; the bound leaves room for slow CI machines
-    assert per_file < 0.25, f"{per_file * 1000:.0f} ms per GPL-3.0 text"
