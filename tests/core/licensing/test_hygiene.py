@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import dpghub.core.licensing as licensing_pkg
-from dpghub.core.licensing import reference_ids, scan_file
+from dpghub.core.licensing import reference_ids
 
 PKG = Path(licensing_pkg.__file__).parent
 
