@@ -223,8 +223,9 @@ def test_first_view_of_the_list_page_is_under_100_kb(client):
 @pytest.mark.parametrize("count", [1, 3])
 def test_list_page_query_count_does_not_grow(client, django_assert_num_queries, count):
     make_catalogue(count)
-    # count, page of goods, licences, SDGs, facet counts
-    with django_assert_num_queries(5):
+    client.get("/")  # the first search after a reindex rebuilds the in-memory facet index
+    # index version check, page of goods, licences, SDGs (total and facets come from the index)
+    with django_assert_num_queries(4):
         response = client.get("/")
     assert len(_result_names(_html(response))) == count
 
