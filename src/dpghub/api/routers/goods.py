@@ -50,7 +50,9 @@ class FilterQuery(Schema):
 
 
 class PageQuery(Schema):
-    sort: SortKey = Field("relevance", description="relevance (falls back to name without q), name, -name, "
+    sort: SortKey = Field("relevance", description="relevance: with q, goods ranked by how well they match "
+                          "(when more than 2,000 goods match the text, goods whose name or alias matches come "
+                          "first, then the rest by stage and name); without q, by name. Also name, -name, "
                           "updated (most recently changed first).")
     page: int = Field(1, ge=1, description="1-based page number.")
     page_size: int = Field(settings.DPGHUB_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Goods per page.")
