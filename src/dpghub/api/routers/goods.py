@@ -15,7 +15,7 @@ from dpghub.api import errors, labels
 from dpghub.api.schemas import Error, FacetsResponse, GoodDetail, GoodList, ScreeningOut, SortKey
 from dpghub.catalog.enums import AssessmentSource, Category, Facet, IndicatorStatus, OrganisationRole, Stage
 from dpghub.catalog.models import Good
-from dpghub.catalog.selectors import MAX_PAGE_SIZE, GoodFilters, good_get, goods_facets, goods_search
+from dpghub.catalog.selectors import MAX_PAGE_SIZE, RANK_ALL_LIMIT, GoodFilters, good_get, goods_facets, goods_search
 from dpghub.core.standard import INDICATOR_CODES, indicator
 from dpghub.screening.models import ScreeningRun
 from dpghub.screening.selectors import screening_good_get, screening_overview
@@ -51,7 +51,7 @@ class FilterQuery(Schema):
 
 class PageQuery(Schema):
     sort: SortKey = Field("relevance", description="relevance: with q, goods ranked by how well they match "
-                          "(when more than 2,000 goods match the text, goods whose name or alias matches come "
+                          f"(when more than {RANK_ALL_LIMIT:,} goods match the text, goods whose name or alias matches come "
                           "first, then the rest by stage and name); without q, by name. Also name, -name, "
                           "updated (most recently changed first).")
     page: int = Field(1, ge=1, description="1-based page number.")
