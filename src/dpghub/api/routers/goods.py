@@ -15,7 +15,14 @@ from dpghub.api import errors, labels
 from dpghub.api.schemas import Error, FacetsResponse, GoodDetail, GoodList, ScreeningOut, SortKey
 from dpghub.catalog.enums import AssessmentSource, Category, Facet, IndicatorStatus, OrganisationRole, Stage
 from dpghub.catalog.models import Good
-from dpghub.catalog.selectors import MAX_PAGE_SIZE, RANK_ALL_LIMIT, GoodFilters, good_get, goods_facets, goods_search
+from dpghub.catalog.selectors import (
+    MAX_PAGE_SIZE,
+    RANK_ALL_LIMIT,
+    GoodFilters,
+    good_get,
+    goods_facets,
+    goods_search,
+)
 from dpghub.core.standard import INDICATOR_CODES, indicator
 from dpghub.screening.models import ScreeningRun
 from dpghub.screening.selectors import screening_good_get, screening_overview
