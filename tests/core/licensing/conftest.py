@@ -1,4 +1,4 @@
-"""Helpers for the licence tests. Tests may read /work/shared (the product never does)."""
+"""Helpers for the licence tests. Tests may read ../shared beside the project (the product never does)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path("/work/shared/data/licenses")
+SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "licenses"
 CHOOSEALICENSE = SHARED / "choosealicense-texts"
 FIXTURES = SHARED / "licensee-fixtures"
 
