@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from pyroaring import BitMap
 
+from dpghub.catalog import facet_index
+
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_TOKENS = 12
 
@@ -45,9 +47,17 @@ def _sqlite_query(words: list[str], title_only: bool) -> str:
 def match_ids(words: list[str], *, title_only: bool = False) -> BitMap:
     """Ids of the goods matching all ``words`` (in the title only if ``title_only``), as a bitmap.
 
-    One query; the ids come back as one comma-separated string parsed by the JSON decoder, which
-    at 50,000 matches is about twice as fast as one row per id or int() per id.
+    On PostgreSQL the whole-document match comes from the term bitmaps (``catalog_searchterm``,
+    see :func:`_pg_term_match`). Those may still hold ids of goods deleted since (deletes do not
+    go through ``goods_reindex``), so the match is restricted to the goods of the current facet
+    index, which a database trigger invalidates on every delete.
+    Otherwise one query; the ids come back as one comma-separated string parsed by the JSON
+    decoder, which at 50,000 matches is about twice as fast as one row per id or int() per id.
     """
+    if connection.vendor == "postgresql" and not title_only:
+        found = _pg_term_match(words)
+        if found is not None:
+            return found & facet_index.get().all_ids
     if connection.vendor == "sqlite":
         sql = f"SELECT group_concat(rowid) FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s"
         params = [_sqlite_query(words, title_only)]
@@ -115,3 +125,137 @@ def scored_ids(words: list[str], *, title_only: bool = False, limit: int | None 
     with _index_scans_only(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+# PostgreSQL term bitmaps (docs/adr/0004-search.md): ``catalog_searchterm`` holds, per lexeme of
+# ``search_vector``, a serialised roaring bitmap of the goods whose vector has it. A GIN match
+# visits one heap row per matching good (17,000 pages for a word in half of 100k goods); a bitmap
+# is one primary-key lookup per lexeme, or one range scan for a prefix.
+
+TERM_TABLE = "catalog_searchterm"
+#: Serialises the read-modify-write of term bitmaps between concurrent reindexes.
+_TERM_LOCK = 0x6470_6768_7562  # "dpghub"
+_LEXEME = re.compile(r"'((?:[^'\\]|'')+)'(:\*)?")
+
+
+def _pg_lexemes(words: list[str]) -> list[tuple[str, bool]] | None:
+    """The query PostgreSQL itself makes of ``words`` (same tsquery as the tsvector path), as
+    ``(lexeme, is_prefix)`` pairs all required; ``[]`` if every word is a stop word (then the
+    tsvector path matches nothing); None if the query is not a plain conjunction (e.g. ``a_b``
+    parses into a phrase ``'a' <-> 'b'``), which the caller answers through the tsvector path.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_tsquery('english', %s)::text", [_pg_tsquery(words)])
+        (text,) = cursor.fetchone()
+    if not text:
+        return []
+    out = []
+    for part in text.split(" & "):
+        found = _LEXEME.fullmatch(part)
+        if found is None:
+            return None
+        out.append((found.group(1).replace("''", "'"), bool(found.group(2))))
+    return out
+
+
+def _prefix_end(prefix: str) -> str | None:
+    """The smallest string above every string starting with ``prefix`` in code-point order (the
+    "C" collation of ``term``), or None if there is none that is valid text."""
+    while prefix:
+        code = ord(prefix[-1]) + 1
+        if code == 0xD800:
+            code = 0xE000
+        if code <= 0x10FFFF:
+            return prefix[:-1] + chr(code)
+        prefix = prefix[:-1]
+    return None
+
+
+def _pg_term_match(words: list[str]) -> BitMap | None:
+    """Goods matching ``words`` from the term bitmaps, or None to use the tsvector path."""
+    lexemes = _pg_lexemes(words)
+    if lexemes is None:
+        return None
+    result: BitMap | None = None
+    with connection.cursor() as cursor:
+        for lexeme, prefix in lexemes:
+            if not prefix:
+                cursor.execute(f"SELECT ids FROM {TERM_TABLE} WHERE term = %s", [lexeme])
+            elif (end := _prefix_end(lexeme)) is not None:
+                cursor.execute(f"SELECT ids FROM {TERM_TABLE} WHERE term >= %s AND term < %s", [lexeme, end])
+            else:
+                cursor.execute(f"SELECT ids FROM {TERM_TABLE} WHERE starts_with(term, %s)", [lexeme])
+            bitmaps = [BitMap.deserialize(bytes(ids)) for (ids,) in cursor.fetchall()]
+            ids = bitmaps[0] if len(bitmaps) == 1 else BitMap.union(BitMap(), *bitmaps)
+            result = ids if result is None else result & ids
+            if not result:
+                break
+    return result if result is not None else BitMap()
+
+
+_DOCUMENT_TERMS = (
+    "SELECT term, string_agg(good_id::text, ',') FROM catalog_searchdocument, "
+    "unnest(tsvector_to_array(search_vector)) AS term {where} GROUP BY term"
+)
+
+
+def _serialised(ids: BitMap) -> bytes:
+    ids.run_optimize()
+    return ids.serialize()
+
+
+def pg_terms_rebuild() -> int:
+    """Rebuild every term bitmap from ``catalog_searchdocument`` (in the caller's transaction);
+    returns the number of terms."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_TERM_LOCK])
+        cursor.execute(f"DELETE FROM {TERM_TABLE}")
+        cursor.execute(_DOCUMENT_TERMS.format(where=""))
+        rows = [(term, _serialised(BitMap(json.loads("[" + ids + "]")))) for term, ids in cursor.fetchall()]
+        _pg_terms_write(cursor, rows)
+    return len(rows)
+
+
+def pg_terms_old(good_ids: list[int]) -> list[str]:
+    """The lexemes the documents of ``good_ids`` have now: call before replacing the documents,
+    and pass the result to :func:`pg_terms_update` after (in the same transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_TERM_LOCK])
+        cursor.execute(
+            "SELECT DISTINCT unnest(tsvector_to_array(search_vector)) FROM catalog_searchdocument "
+            "WHERE good_id = ANY(%s)",
+            [good_ids],
+        )
+        return [term for (term,) in cursor.fetchall()]
+
+
+def pg_terms_update(good_ids: list[int], old_terms: list[str]) -> None:
+    """Move ``good_ids`` from the bitmaps of ``old_terms`` to those of their documents' lexemes now."""
+    reindexed = BitMap(good_ids)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_TERM_LOCK])
+        cursor.execute(_DOCUMENT_TERMS.format(where="WHERE good_id = ANY(%s)"), [good_ids])
+        new = {term: BitMap(json.loads("[" + ids + "]")) for term, ids in cursor.fetchall()}
+        affected = sorted(set(old_terms) | new.keys())
+        cursor.execute(f"SELECT term, ids FROM {TERM_TABLE} WHERE term = ANY(%s)", [affected])
+        current = {term: BitMap.deserialize(bytes(ids)) for term, ids in cursor.fetchall()}
+        rows, emptied = [], []
+        for term in affected:
+            ids = current.get(term, BitMap()) - reindexed
+            ids |= new.get(term, BitMap())
+            if ids:
+                rows.append((term, _serialised(ids)))
+            elif term in current:
+                emptied.append(term)
+        if emptied:
+            cursor.execute(f"DELETE FROM {TERM_TABLE} WHERE term = ANY(%s)", [emptied])
+        _pg_terms_write(cursor, rows)
+
+
+def _pg_terms_write(cursor, rows: list[tuple[str, bytes]]) -> None:
+    if rows:
+        cursor.executemany(
+            f"INSERT INTO {TERM_TABLE} (term, ids) VALUES (%s, %s) "
+            "ON CONFLICT (term) DO UPDATE SET ids = EXCLUDED.ids",
+            rows,
+        )

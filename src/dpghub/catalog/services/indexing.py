@@ -10,8 +10,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 
+from dpghub.catalog import search
 from dpghub.catalog.enums import CountryRole, Facet
 from dpghub.catalog.models import FacetEntry, Good, IndexVersion, SearchDocument
 
@@ -41,13 +42,17 @@ def _document(good: Good) -> tuple[str, str]:
 def goods_reindex(*, good_ids: Iterable[int] | None = None) -> int:
     """Rebuild facet entries and search documents for the given goods (all goods when None).
 
-    Returns the number of goods reindexed. Runs in one transaction.
+    Returns the number of goods reindexed. Runs in one transaction. On PostgreSQL it also keeps
+    the term bitmaps (``catalog_searchterm``) in step: rebuilt when all goods are reindexed,
+    otherwise the reindexed goods move from their old lexemes' bitmaps to their new ones'.
     """
+    postgres = connection.vendor == "postgresql"
     queryset = Good.objects.all() if good_ids is None else Good.objects.filter(id__in=list(good_ids))
     queryset = queryset.prefetch_related("sdgs", "licenses", "countries", "organisation_links__organisation")
     count = 0
     with transaction.atomic():
         ids = list(queryset.values_list("id", flat=True))
+        old_terms = search.pg_terms_old(ids) if postgres and good_ids is not None else []
         for start in range(0, len(ids), _CHUNK):
             chunk_ids = ids[start : start + _CHUNK]
             goods = list(queryset.filter(id__in=chunk_ids))
@@ -64,6 +69,10 @@ def goods_reindex(*, good_ids: Iterable[int] | None = None) -> int:
                 for title, body in [_document(good)]
             )
             count += len(goods)
+        if postgres and good_ids is None:
+            search.pg_terms_rebuild()
+        elif postgres:
+            search.pg_terms_update(ids, old_terms)
         index_version_renew()
     return count
 
