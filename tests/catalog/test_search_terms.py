@@ -107,14 +107,15 @@ def test_partial_reindex_keeps_bitmaps_in_step(monkeypatch):
     goods = _catalogue(rng, 80)
     goods_reindex(good_ids=[g.id for g in goods[:40]])
     goods_reindex(good_ids=[g.id for g in goods[40:]])
-    assert _stored_terms() == _expected_terms()
+    # (goods deleted by earlier tests' module fixtures may linger in the bitmaps: see below)
+    assert _live(_stored_terms()) == _expected_terms()
     for _ in range(6):
         changed = rng.sample(goods, k=rng.randint(1, 15))
         for good in changed:
             Good.objects.filter(id=good.id).update(description=_text(rng, rng.randint(0, 8)))
         goods_reindex(good_ids=[g.id for g in changed])
         goods_reindex(good_ids=[g.id for g in changed[:3]])  # idempotent
-        assert _stored_terms() == _expected_terms()
+        assert _live(_stored_terms()) == _expected_terms()
 
     # deleted goods stay in the bitmaps until the next full reindex, but never match
     deleted = [goods[0].id, goods[1].id]
