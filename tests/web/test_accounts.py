@@ -115,3 +115,19 @@ def test_refused_attempts_do_not_extend_the_wait():
     for second in range(3, 60):
         assert not ratelimit_hit(scope="t", key="c", rate="3/m", now=1000.0 + second).allowed
     assert ratelimit_hit(scope="t", key="c", rate="3/m", now=1060.5).allowed
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_limited_and_spoofing_does_not_help(settings, member):
+    settings.DPGHUB_LOGIN_RATE = "2/m"
+    settings.DPGHUB_TRUSTED_PROXIES = 1
+    proxy = "10.0.0.1"
+    # The same client behind the proxy, each time writing a different X-Forwarded-For of its own:
+    # the proxy appends the real address, which is the only entry trusted.
+    for spoof in ["1.1.1.1", "2.2.2.2"]:
+        client = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"{spoof}, 203.0.113.9")
+        assert client.post("/accounts/login/", {"username": "member", "password": "wrong"}).status_code == 200
+    client = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="3.3.3.3, 203.0.113.9")
+    assert client.post("/accounts/login/", {"username": "member", "password": "wrong"}).status_code == 429
+    # another client behind the same proxy is not limited
+    neighbour = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert neighbour.post("/accounts/login/", {"username": "member", "password": "right-password"}).status_code == 302

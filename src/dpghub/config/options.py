@@ -60,6 +60,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("LOAD_SHIPPED_DATA", True, "Load the DPGA records shipped with DPG Hub on first start.", _bool),
     Option("PAGE_SIZE", 20, "Goods per page on the list page and the API (the API accepts up to 100).", int),
     Option("LANGUAGE_CODE", "en", "Default interface language (ISO 639-1)."),
+    Option("TRUSTED_PROXIES", 0, "Reverse proxies in front of DPG Hub that append to X-Forwarded-For; the client "
+           "address (for rate limits) is taken that many entries from the right. 0: the connection's address.", int),
     Option("LOGIN_RATE", "10/m", "Login attempts allowed per client address (count/period: s, m, h)."),
     Option("WRITE_API_RATE", "60/m", "Write API calls allowed per token (count/period: s, m, h)."),
     Option("RENEWAL_WINDOW_DAYS", 60, "Days before expiry when a renewal application is created.", int),
