@@ -280,14 +280,13 @@ _FOLDER_RANK = {"excluded-nominees": 0, "archive": 1, "nominees": 2, "digitalpub
 
 # --- parsers ----------------------------------------------------------------------------------
 
-def nominee_parse(data: dict, *, path: str, folder: str, stem: str) -> SourceRecord:
-    """A publicgoods-candidates nominee record (nominees/, archive/, excluded-nominees/)."""
+def _candidates_record(shape: str, data: dict, *, path: str, folder: str, stem: str) -> tuple[SourceRecord, RepairLog]:
+    """The common part of every publicgoods-candidates record: identity, provenance, name."""
     log = RepairLog()
-    source_file = f"{folder}/{stem}.json" if folder else f"{stem}.json"
     record = SourceRecord(
-        shape=SHAPE_NOMINEE,
+        shape=shape,
         source_key=f"dpga-candidates:{folder or '-'}/{stem}",
-        source_file=source_file,
+        source_file=f"{folder}/{stem}.json" if folder else f"{stem}.json",
         record_sha256=_sha256(data),
         data_date=CANDIDATES_DATA_DATE,
         rank=_FOLDER_RANK.get(folder, 2),
@@ -296,6 +295,12 @@ def nominee_parse(data: dict, *, path: str, folder: str, stem: str) -> SourceRec
         join_key=stem,
         log=log,
     )
+    return record, log
+
+
+def nominee_parse(data: dict, *, path: str, folder: str, stem: str) -> SourceRecord:
+    """A publicgoods-candidates nominee record (nominees/, archive/, excluded-nominees/)."""
+    record, log = _candidates_record(SHAPE_NOMINEE, data, path=path, folder=folder, stem=stem)
     record.aliases = [a for a in text_list(data.get("aliases"), log, "aliases", rejoin=False) if a != record.name]
     record.description = text_clean(data.get("description"), log, "description")
     record.website = url_clean(data.get("website"), log, "website")
@@ -321,7 +326,7 @@ def nominee_parse(data: dict, *, path: str, folder: str, stem: str) -> SourceRec
                                (url,) if url else ())
     record.sdgs = sorted(sdgs.values(), key=lambda s: s.sdg)
     record.organisations, record.contacts = _organisations(data.get("organizations"), log)
-    indicators = _Indicators(data, source_file, log)
+    indicators = _Indicators(data, record.source_file, log)
     indicators.add("1", texts=("SDGs",))
     indicators.add("2", texts=("license",))
     record.indicators = indicators.values
@@ -341,26 +346,13 @@ def nominee_parse(data: dict, *, path: str, folder: str, stem: str) -> SourceRec
 
 def screening_parse(data: dict, *, path: str, folder: str, stem: str) -> SourceRecord:
     """A publicgoods-candidates screening record (digitalpublicgoods/): indicators 3-9, locations."""
-    log = RepairLog()
-    source_file = f"{folder}/{stem}.json" if folder else f"{stem}.json"
-    record = SourceRecord(
-        shape=SHAPE_SCREENING,
-        source_key=f"dpga-candidates:{folder or '-'}/{stem}",
-        source_file=source_file,
-        record_sha256=_sha256(data),
-        data_date=CANDIDATES_DATA_DATE,
-        rank=_FOLDER_RANK.get(folder, 2),
-        name=_name(data, path)[:300],
-        external_ids=[(SCHEME_LEGACY_SLUG, stem)],
-        join_key=stem,
-        log=log,
-    )
+    record, log = _candidates_record(SHAPE_SCREENING, data, path=path, folder=folder, stem=stem)
     locations = data.get("locations") if isinstance(data.get("locations"), dict) else {}
     record.countries = [(c, "development") for c in country_codes(
         locations.get("developmentCountries"), log, "locations.developmentCountries")]
     record.countries += [(c, "deployment") for c in country_codes(
         locations.get("deploymentCountries"), log, "locations.deploymentCountries")]
-    ind = _Indicators(data, source_file, log)
+    ind = _Indicators(data, record.source_file, log)
     ind.add("3", answers=("clearOwnership.isOwnershipExplicit",), texts=("clearOwnership.copyrightURL",))
     ind.add("4", answers=("platformIndependence.mandatoryDepsCreateMoreRestrictions",
                           "platformIndependence.isSoftwarePltIndependent"),
