@@ -53,14 +53,9 @@ class GoodFilters:
         return not self.q.strip() and not self.facet_values()
 
 
-#: Sort keys offered to users, and how each orders goods. "relevance" without text is "name"; with
-#: text see _relevance_page. The orders are applied from catalog.facet_index, not by the database.
-SORTS: dict[str, tuple[str, ...]] = {
-    "relevance": ("name", "id"),
-    "name": ("name", "id"),
-    "-name": ("-name", "-id"),
-    "updated": ("-updated_at", "id"),
-}
+#: Sort keys offered to users. "relevance" without text is "name"; with text see _relevance_page.
+#: The orders (name then id, its reverse, newest update first) come from catalog.facet_index.
+SORTS: tuple[str, ...] = ("relevance", "name", "-name", "updated")
 
 
 @dataclass(frozen=True)
