@@ -54,7 +54,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("HOST", "127.0.0.1", "Address `dpghub serve` binds to."),
     Option("PORT", 8000, "Port `dpghub serve` listens on.", int),
     Option("WEB_WORKERS", 2, "Worker processes of the production web server.", int),
-    Option("JOB_BACKEND", "embedded", "`embedded`: jobs run in a worker thread of `dpghub serve`, no broker. "
+    Option("JOB_BACKEND", "embedded", "`embedded`: jobs run in the `dpghub worker` process that `dpghub serve` starts, no broker. "
            "`celery`: jobs are sent to Celery workers through BROKER_URL.", str),
     Option("BROKER_URL", "redis://127.0.0.1:6379/0", "Celery broker URL (Redis or RabbitMQ) when JOB_BACKEND=celery."),
     Option("LOAD_SHIPPED_DATA", True, "Load the DPGA records shipped with DPG Hub on first start.", _bool),
