@@ -11,6 +11,7 @@ from dpghub.core.licensing import (
     is_license_path,
     scan_file,
     scan_spdx_tags,
+    summarize,
 )
 
 
@@ -105,12 +106,101 @@ def test_gpl3_without_how_to_apply(body):
 
 def test_concatenated_licences_each_found_with_lines(body):
     mit = body("mit")
-    text = "This software is dual-licensed.\n\n" + mit + "\n\n----\n\n" + body("apache-2.0")
+    text = "This software contains two parts.\n\n" + mit + "\n\n----\n\n" + body("apache-2.0")
     ev = scan_file("LICENSE", text)
     mit_line = text[: text.index("MIT License")].count("\n") + 1
     apache_line = text[: text.index("Apache License")].count("\n") + 1
     assert (mit_line, apache_line) == (4, 30)
     assert exprs(ev) == [("MIT", "license-file", mit_line, "exact"), ("Apache-2.0", "license-file", apache_line, "exact")]
+    assert summarize(ev).root_expression == "Apache-2.0 AND MIT"
+
+
+@pytest.mark.parametrize("statement", [
+    "This software is dual-licensed.",
+    "JSZip is dual licensed. At your choice you may use it under the MIT license *or* the Apache license.",
+    "You may use this software under the terms of either:\n a) the MIT License, or\n b) the Apache License 2.0",
+])
+def test_dual_licence_statement_gives_or(body, statement):
+    text = statement + "\n\n" + body("mit") + "\n\n----\n\n" + body("apache-2.0")
+    ev = scan_file("LICENSE", text)
+    assert [(e.expression, e.method) for e in ev] == [("MIT OR Apache-2.0", "dual")]
+    assert summarize(ev).root_expression == "MIT OR Apache-2.0"
+
+
+def test_licence_text_is_not_a_dual_statement(body):
+    # the GPL's own "(at your option) any later version" is inside the licence text, not a choice between texts
+    ev = scan_file("COPYING", body("gpl-3.0") + "\n\n" + body("mit"))
+    assert sorted(e.expression for e in ev) == ["GPL-3.0-only", "MIT"]
+
+
+def test_pointer_file_either_gives_or(body):
+    ev = scan_file("LICENSE", "This software is made available under the terms of *either* of the licenses\n"
+                              "found in LICENSE.APACHE or LICENSE.BSD. Contributions to this software is made\n"
+                              "under the terms of *both* these licenses.\n")
+    assert [(e.method, e.refers_to, e.operator) for e in ev] == [("pointer", ("LICENSE.APACHE", "LICENSE.BSD"), "OR")]
+    ev += scan_file("LICENSE.APACHE", body("apache-2.0")) + scan_file("LICENSE.BSD", body("bsd-2-clause"))
+    s = summarize(ev)
+    assert s.root_expression == "Apache-2.0 OR BSD-2-Clause"
+    assert s.conflicts == ()
+    assert s.notes == ("LICENSE refers to LICENSE.APACHE, LICENSE.BSD: read as Apache-2.0 OR BSD-2-Clause",)
+
+
+def test_pointer_to_missing_file_is_not_asserted():
+    ev = scan_file("LICENSE", "See LICENSE-MIT and LICENSE-APACHE for the terms.\n")
+    assert ev[0].method == "pointer"
+    assert summarize(ev).root_expression == "NOASSERTION"
+
+
+def test_gnu_text_with_own_later_notice(body):
+    notice = ("Copyright (C) 2020 Foo\n\nThis program is free software: you can redistribute it and/or modify it under "
+              "the terms of the GNU General Public License as published by the Free Software Foundation, either "
+              "version 3 of the License, or (at your option) any later version.\n\n")
+    ev = scan_file("COPYING", notice + body("gpl-3.0"))
+    assert [e.expression for e in ev] == ["GPL-3.0-or-later"]
+
+
+def test_bare_gnu_text_takes_or_later_from_the_manifest(body):
+    ev = scan_file("COPYING", body("gpl-3.0"))
+    ev += scan_file("pyproject.toml", '[project]\nname = "x"\nlicense = "GPL-3.0-or-later"\n')
+    s = summarize(ev)
+    assert s.root_expression == "GPL-3.0-or-later"
+    assert s.conflicts == ()
+    assert "does not say whether later versions apply" in s.notes[0]
+    # an explicit "-only" anywhere keeps the text's reading
+    ev += scan_file("src/a.py", "# SPDX-License-Identifier: GPL-3.0-only\n")
+    assert summarize(ev).root_expression == "GPL-3.0-only"
+
+
+def test_notices_and_copyright_files_do_not_veto_the_root(body):
+    ev = scan_file("LICENSE", body("mit"))
+    ev += scan_file("LICENSE-3RD-PARTY.txt", "Bundled: foo 1.0\n\n" + body("apache-2.0"))
+    ev += scan_file("COPYRIGHT.TXT", "Copyright 2020 Foo.\n\nAll of this project's terms are the subject of a long "
+                                     "custom notice that does not match any licence we know of, in several words. " * 3)
+    s = summarize(ev)
+    assert s.root_expression == "MIT"
+    assert s.root_paths == ("LICENSE",)
+    assert any("COPYRIGHT.TXT" in n for n in s.notes)
+
+
+def test_unknown_primary_licence_file_still_vetoes(body):
+    ev = scan_file("LICENSE", "You may use this only on Tuesdays, and the terms of this custom grant apply to all "
+                              "copies and to every derived work that anybody makes of it in any form. " * 3)
+    ev += scan_file("LICENSE-MIT", body("mit"))
+    assert summarize(ev).root_expression == "NOASSERTION"
+
+
+def test_unknown_text_in_reuse_folder_does_not_veto_the_top_level_licence(body):
+    etalab = "Licence Ouverte version 2.0, conditions de réutilisation des informations publiques " * 12
+    ev = scan_file("LICENSE.md", body("mit")) + scan_file("LICENSES/Etalab-2.0.md", etalab)
+    s = summarize(ev)
+    assert s.root_expression == "MIT"
+    assert s.root_paths == ("LICENSE.md",)
+    assert any("LICENSES/Etalab-2.0.md" in n for n in s.notes)
+    # known licences of the folder are read with the top level (each part under one of them)
+    ev += scan_file("LICENSES/Apache-2.0.txt", body("apache-2.0"))
+    assert summarize(ev).root_expression == "Apache-2.0 AND MIT"
+    # with no top-level licence file, an unknown text in the folder keeps the root from being asserted
+    assert summarize(scan_file("LICENSES/Etalab-2.0.md", etalab)).root_expression == "NOASSERTION"
 
 
 def test_crlf_file(body):

@@ -16,8 +16,12 @@ class LicenseEvidence:
     path: str  # relative path inside the repository
     line: int | None  # 1-based line where the evidence starts, when meaningful
     confidence: float  # 0..1; 0 = recorded for the reader only (e.g. malformed manifest)
-    method: str  # "exact" | "dice" | "modified" | "tag" | "manifest-field" | "reference" | ...
+    method: str  # "exact" | "dice" | "modified" | "tag" | "manifest-field" | "reference" | "pointer" ...
     detail: str = ""
+    # For method "pointer": the licence files this file sends the reader to, and whether the reader may
+    # choose one of them ("OR": "either of the licences in LICENSE.APACHE or LICENSE.BSD") or gets all.
+    refers_to: tuple[str, ...] = ()
+    operator: str = ""
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,8 @@ class LicenseSummary:
     evidence: tuple[LicenseEvidence, ...]
     expressions: tuple[str, ...]
     conflicts: tuple[str, ...]
+    root_paths: tuple[str, ...] = ()  # the files the root expression was read from
+    notes: tuple[str, ...] = ()  # how the root was chosen, when it took more than one file
 
 
 @dataclass(frozen=True)

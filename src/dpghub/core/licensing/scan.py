@@ -104,17 +104,103 @@ def _references(text: str) -> list[tuple[str, int, str]]:
     return found
 
 
+# "JSZip is dual licensed. You may use it under the MIT license *or* the GPLv3 license", "under the
+# terms of either: a) the Apache License ... or b) the Mozilla Public License": the licence texts that
+# follow are alternatives, not all binding at once.
+_DUAL = re.compile(
+    r"dual[- ]?licen[sc]|multi[- ]?licen[sc]|at (?:your|the user'?s?|licensee'?s?) (?:option|choice|discretion)"
+    r"|under (?:the )?(?:terms of )?either\b|\beither\b[^.]{0,160}?\bor\b|you (?:may|can) choose",
+    re.IGNORECASE,
+)
+# A short licence file that sends the reader to other licence files.
+_POINTED = re.compile(r"\b(?:LICENSES/[\w.\-]+|(?:LICEN[CS]E|COPYING)(?:[.\-_][\w.\-]*\w)?)", re.IGNORECASE)
+_CHOICE = re.compile(r"\beither\b|at your (?:option|choice)|dual[- ]?licen[sc]|choose|\bor\b", re.IGNORECASE)
+POINTER_MAX_WORDS = 120
+
+
+def _outside(text: str, spans: list[tuple[int, int]]) -> str:
+    """The lines of ``text`` outside the (1-based, inclusive) line spans."""
+    lines = text.split("\n")
+    keep = [True] * len(lines)
+    for a, b in spans:
+        for i in range(max(0, a - 1), min(len(lines), b)):
+            keep[i] = False
+    return "\n".join(line for line, k in zip(lines, keep) if k)
+
+
+def _pointer(relpath: str, text: str, kind: str, tokens: list) -> LicenseEvidence | None:
+    """A short file naming other licence files ("either of the licences in LICENSE.APACHE or LICENSE.BSD")."""
+    if kind != "license-file" or len(tokens) > POINTER_MAX_WORDS:
+        return None
+    own = relpath.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    names = []
+    for m in _POINTED.finditer(text):
+        name = m.group(0).rstrip(".")
+        if name.lower() != own and name.lower() not in [n.lower() for n in names]:
+            names.append(name)
+    # a bare word "license" in prose is not a file name: keep names with a suffix or a folder, and
+    # not the words of an SPDX tag ("License-Identifier")
+    names = [n for n in names if (any(c in n for c in "./-_") or n.isupper()) and "identifier" not in n.lower()]
+    if not names:
+        return None
+    op = "OR" if len(names) > 1 and _CHOICE.search(text) else "AND"
+    line = text.count("\n", 0, _POINTED.search(text).start()) + 1  # type: ignore[union-attr]
+    return LicenseEvidence("NOASSERTION", kind, relpath, line, 0.6, "pointer",
+                           f"{relpath}: refers to {f' {op.lower()} '.join(names)} for the licence text",
+                           tuple(names), op)
+
+
+def _gnu_later(outside: str) -> set[str]:
+    """GNU ids (``GPL-3.0``) that a notice outside the licence texts extends to "or any later version"."""
+    flat = re.sub(r"\s+", " ", outside)
+    out = set()
+    for m in _GNU_NOTICE.finditer(flat):
+        if m.group("later"):
+            fam = {"general": "GPL", "lesser": "LGPL", "library": "LGPL", "affero": "AGPL"}[m.group("fam").lower()]
+            ver = m.group("ver") if "." in m.group("ver") else m.group("ver") + ".0"
+            out.add(f"{fam}-{ver}")
+    return out
+
+
 def scan_license_text(relpath: str, text: str, kind: str = "license-file", line_offset: int = 0) -> list[LicenseEvidence]:
     """Full licence texts (and, failing that, licence references) in a licence file's text."""
     if len(text) > MAX_TEXT_CHARS:
         text = text[:MAX_TEXT_CHARS]
     tokens = tokenize(text)
     out: list[LicenseEvidence] = []
-    for m in match_text(tokens):
-        out.append(LicenseEvidence(m.spdx, kind, relpath, m.start_line + line_offset, m.confidence, m.method,
-                                   f"{relpath}: {m.detail}"))
-    if out:
+    matches = match_text(tokens)
+    if matches:
+        outside = _outside(text, [(m.start_line, m.end_line) for m in matches])
+        # a notice before the licence text (after it may come the text's own "How to apply" template)
+        before = "\n".join(text.split("\n")[: max(0, matches[0].start_line - 1)])
+        later = _gnu_later(before) if "later" in before else set()
+        for m in matches:
+            spdx, detail = m.spdx, m.detail
+            if spdx.endswith("-only") and spdx.removesuffix("-only") in later:
+                spdx = spdx.removesuffix("-only") + "-or-later"
+                detail += "; the file's own notice adds \"or any later version\""
+            out.append(LicenseEvidence(spdx, kind, relpath, m.start_line + line_offset, m.confidence, m.method,
+                                       f"{relpath}: {detail}"))
+        known = list(dict.fromkeys(e.expression for e in out if e.expression != "NOASSERTION"))
+        if len(known) > 1 and len(known) == len(out):
+            dual = _DUAL.search(outside)
+            if dual:
+                expr = " OR ".join(known)
+                try:
+                    from .expressions import licensing
+
+                    expr = licensing().parse(expr).render("{symbol.key}")
+                except Exception:  # noqa: BLE001 - keep the plain join
+                    pass
+                phrase = " ".join(dual.group(0).split())[:80]
+                return [LicenseEvidence(expr, kind, relpath, out[0].line, min(e.confidence for e in out), "dual",
+                                        f"{relpath}: the texts of {' and '.join(known)}, offered as alternatives "
+                                        f"(\"{phrase}\")")]
         return out
+    if kind == "license-file" and len(tokens) <= POINTER_MAX_WORDS:
+        ptr = _pointer(relpath, text, kind, tokens)
+        if ptr is not None and len(ptr.refers_to) > 1:
+            return [ptr]
     refs = _references(text)
     for expr, line, phrase in refs:
         if any(e.expression == expr for e in out):
@@ -132,6 +218,9 @@ def scan_license_text(relpath: str, text: str, kind: str = "license-file", line_
         return [LicenseEvidence("NOASSERTION", kind, relpath, None, 0.5, "empty", f"{relpath}: licence file is empty")]
     if not tokens:  # only copyright lines: a copyright notice, not a licence
         return []
+    ptr = _pointer(relpath, text, kind, tokens)
+    if ptr is not None:
+        return [ptr]
     return [LicenseEvidence("NOASSERTION", kind, relpath, tokens[0][1], 0.5, "unknown",
                             f"{relpath}: licence-like text that matches no known licence ({len(tokens)} words)")]
 
@@ -200,6 +289,6 @@ def scan_file(relpath: str, text: str) -> list[LicenseEvidence]:
     elif role == "readme":
         out += _scan_readme(relpath, text)
     tags = scan_spdx_tags(relpath, text)
-    if role == "license-file" and tags and all(e.method in ("unknown", "reference") for e in out):
+    if role == "license-file" and tags and all(e.method in ("unknown", "reference", "pointer") for e in out):
         out = []  # a file holding just an SPDX tag: the tag says it
     return out + tags

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .expressions import licensing, normalize_detail
@@ -20,9 +21,36 @@ _SUBSUMES = {
 }
 
 
+def _parts(path: str) -> list[str]:
+    return [p for p in path.replace("\\", "/").split("/") if p not in ("", ".")]
+
+
 def _is_root(path: str) -> bool:
-    p = path.replace("\\", "/").lstrip("./")
-    return "/" not in p or (p.count("/") == 1 and p.split("/")[0] in ("LICENSES", "licenses"))
+    """A file at the repository root, or in its REUSE ``LICENSES/`` folder."""
+    p = _parts(path)
+    return len(p) == 1 or (len(p) == 2 and p[0] in ("LICENSES", "licenses"))
+
+
+def _top(path: str) -> bool:
+    return len(_parts(path)) == 1
+
+
+# Licence-like files that describe *other* people's code (bundled dependencies, attributions): they
+# say nothing about the project's own licence, so they never decide (or veto) the root licence.
+_THIRD_PARTY = re.compile(
+    r"(?:third|3rd)[-_ .]?party|notices?(?:$|[-_ .])|dependenc|bundled|vendor|credits|acknowledg|attribution",
+    re.IGNORECASE,
+)
+# Licence-like names that are not licence grants: copyright notices, source-header templates. When
+# their text matches no licence they are set aside if another root file names the licence. Any other
+# unrecognised licence file (LICENSE, COPYING, PATENTS ...) may change the terms, so it keeps the root
+# licence from being asserted.
+_NOT_A_GRANT = re.compile(r"copyright|header|template|boilerplate", re.IGNORECASE)
+_UNRECOGNISED = ("unknown", "empty", "pointer")
+
+
+def _third_party(path: str) -> bool:
+    return bool(_THIRD_PARTY.search(_parts(path)[-1]))
 
 
 def _usable(e: LicenseEvidence) -> bool:
@@ -65,6 +93,128 @@ def _where(evs: list[LicenseEvidence]) -> str:
     return ", ".join(sorted({e.path for e in evs}))
 
 
+def _or_later_hints(ev: list[LicenseEvidence]) -> tuple[set[str], set[str]]:
+    """GNU ids the project itself states with "or later" / "only" (root manifests, README notices, SPDX tags)."""
+    later, only = set(), set()
+    for e in ev:
+        if not _usable(e) or e.expression == NOASSERTION:
+            continue
+        if e.kind in ("manifest", "readme") and not _top(e.path):
+            continue
+        if e.kind == "license-file" and e.method != "reference":
+            continue
+        for token in re.split(r"[\s()]+", e.expression):
+            if token.endswith("-or-later"):
+                later.add(token.removesuffix("-or-later"))
+            elif token.endswith("-only"):
+                only.add(token.removesuffix("-only"))
+    return later - only, only
+
+
+def _with_notice(e: LicenseEvidence, later: set[str]) -> tuple[LicenseEvidence, str | None]:
+    """A bare GNU licence text says neither "only" nor "or later"; the project's own notice does."""
+    if e.method not in ("exact", "dice") or not e.expression.endswith("-only"):
+        return e, None
+    base = e.expression.removesuffix("-only")
+    if base not in later:
+        return e, None
+    new = LicenseEvidence(f"{base}-or-later", e.kind, e.path, e.line, e.confidence, e.method,
+                          e.detail + f"; the project's notice says {base}-or-later", e.refers_to, e.operator)
+    return new, (f"{e.path} holds the {base} text, which does not say whether later versions apply; the "
+                 f"project's own notice (manifest, README or SPDX tags) says {base}-or-later")
+
+
+def _file_expression(evs: list[LicenseEvidence]) -> str | None:
+    return _combine([e.expression for e in evs])
+
+
+def _root_licence_files(ev: list[LicenseEvidence]) -> tuple[str | None, list[LicenseEvidence], list[str], list[str]]:
+    """(root expression, evidence it came from, conflicts, notes) from the root licence files.
+
+    The top-level licence files and the known licences of the REUSE ``LICENSES/`` folder are read
+    together (AND: each part of the repository is under one of them); a text in ``LICENSES/`` that
+    matches no licence is set aside when the top level names one. Third-party notices never count. A pointer file ("either of the licences in LICENSE.APACHE or
+    LICENSE.BSD") stands for its targets, combined with OR or AND as it says. A file whose text matches
+    no licence is set aside when another file names the licence if it is a copyright notice or a header
+    template (``_NOT_A_GRANT``); any other such file, and a modified licence text, make the root
+    NOASSERTION.
+    """
+    files = [e for e in ev if e.kind == "license-file" and _usable(e)]
+    top = [e for e in files if _top(e.path) and not _third_party(e.path)]
+    folder = [e for e in files if _is_root(e.path) and not _top(e.path) and not _third_party(e.path)]
+    group = top + folder
+    if not group:
+        return None, [], [], []
+    conflicts: list[str] = []
+    notes: list[str] = []
+    by_path: dict[str, list[LicenseEvidence]] = {}
+    for e in group:
+        by_path.setdefault(e.path, []).append(e)
+    # pointer files stand for the files they name
+    consumed: set[str] = set()
+    pointer_expr: dict[str, str] = {}
+    for path, evs in by_path.items():
+        ptr = next((e for e in evs if e.method == "pointer" and e.refers_to), None)
+        if ptr is None:
+            continue
+        targets = []
+        for name in ptr.refers_to:
+            low = name.lower().lstrip("./")
+            hit = next((q for q in by_path if q != path and (q.lower() == low or _parts(q)[-1].lower() == low)), None)
+            if hit is None:
+                hit = next((e.path for e in files if e.path.lower() == low or _parts(e.path)[-1].lower() == low), None)
+            targets.append(hit)
+        exprs = [_file_expression([e for e in files if e.path == t]) if t else None for t in targets]
+        if targets and all(exprs) and NOASSERTION not in exprs:
+            op = " OR " if ptr.operator == "OR" else " AND "
+            joined = op.join(f"({x})" if " " in x else x for x in exprs)  # type: ignore[operator]
+            try:
+                joined = licensing().parse(joined).render("{symbol.key}")
+            except Exception:  # noqa: BLE001 - keep the plain join
+                pass
+            pointer_expr[path] = joined
+            consumed.update(t for t in targets if t)
+            notes.append(f"{path} refers to {', '.join(t for t in targets if t)}: read as {joined}")
+    chosen: list[LicenseEvidence] = []
+    file_exprs: list[str] = []
+    set_aside: list[str] = []
+    for path, evs in by_path.items():
+        if path in consumed:
+            continue
+        if path in pointer_expr:
+            file_exprs.append(pointer_expr[path])
+            chosen.extend(evs)
+            continue
+        expr = _file_expression(evs)
+        unrecognised = expr == NOASSERTION and all(e.method in _UNRECOGNISED or e.expression != NOASSERTION
+                                                   for e in evs)
+        if unrecognised and (_NOT_A_GRANT.search(_parts(path)[-1]) or (top and not _top(path))):
+            set_aside.append(path)
+            continue
+        if expr:
+            file_exprs.append(expr)
+            chosen.extend(evs)
+    if not file_exprs:  # only set-aside files: they are all there is
+        chosen = [e for p in set_aside for e in by_path[p]]
+        file_exprs = [NOASSERTION]
+        set_aside = []
+    for path in set_aside:
+        notes.append(f"{path}: licence-like text that matches no known licence; not used for the root licence")
+    root = _combine(file_exprs)
+    if root == NOASSERTION:
+        for e in chosen:
+            if e.expression == NOASSERTION:
+                conflicts.append(f"{e.path}: {e.detail.split(': ', 1)[-1]} - the root licence cannot be asserted")
+    elif root and " AND " in root and len(set(file_exprs)) > 1:
+        conflicts.append(
+            "several licences in the root licence files ("
+            + "; ".join(f"{p}: {_file_expression(by_path[p]) if p not in pointer_expr else pointer_expr[p]}"
+                        for p in dict.fromkeys(e.path for e in chosen))
+            + f"); read as {root}: each part must be an approved licence"
+        )
+    return root, chosen, conflicts, notes
+
+
 def summarize(evidence: Sequence[LicenseEvidence], declared: Sequence[str] = ()) -> LicenseSummary:
     """The root licence (root licence files, else root manifests, else root README), every
     licence found, and conflicts as human-readable sentences."""
@@ -72,31 +222,29 @@ def summarize(evidence: Sequence[LicenseEvidence], declared: Sequence[str] = ())
         evidence,
         key=lambda e: (not _is_root(e.path), _KIND_ORDER.get(e.kind, 9), e.path, e.line or 0),
     )
-    conflicts: list[str] = []
-    root_expression = None
-    root_source: list[LicenseEvidence] = []
-    for kind in ("license-file", "manifest", "readme"):
-        group = [e for e in ev if e.kind == kind and _is_root(e.path) and _usable(e)]
-        if kind == "manifest":
-            known = [e for e in group if e.expression != NOASSERTION]
-            group = known or group
-        if not group:
-            continue
-        root_expression = _combine([e.expression for e in group])
-        root_source = group
-        if kind == "license-file":
-            distinct = {e.expression for e in group}
-            if NOASSERTION in distinct:
-                bad = [e for e in group if e.expression == NOASSERTION]
-                for e in bad:
-                    conflicts.append(f"{e.path}: {e.detail.split(': ', 1)[-1]} - the root licence cannot be asserted")
-            elif len(distinct) > 1 and root_expression and " AND " in root_expression:
-                conflicts.append(
-                    "several licences in the root licence files ("
-                    + "; ".join(f"{e.path}: {e.expression}" for e in group)
-                    + f"); read as {root_expression}: each part must be an approved licence"
-                )
-        break
+    later, _only = _or_later_hints(ev)
+    notes: list[str] = []
+    if later:
+        upgraded = []
+        for e in ev:
+            if e.kind == "license-file" and _is_root(e.path):
+                e, note = _with_notice(e, later)
+                if note:
+                    notes.append(note)
+            upgraded.append(e)
+        ev = upgraded
+    root_expression, root_source, conflicts, more_notes = _root_licence_files(ev)
+    notes += more_notes
+    if root_expression is None:
+        for kind in ("manifest", "readme"):
+            group = [e for e in ev if e.kind == kind and _top(e.path) and _usable(e)]
+            if kind == "manifest":
+                known = [e for e in group if e.expression != NOASSERTION]
+                group = known or group
+            if group:
+                root_expression = _combine([e.expression for e in group])
+                root_source = group
+                break
 
     # licence file vs manifests / README at the root
     if root_source and root_source[0].kind == "license-file" and root_expression and root_expression != NOASSERTION:
@@ -134,4 +282,5 @@ def summarize(evidence: Sequence[LicenseEvidence], declared: Sequence[str] = ())
         if _usable(e) and e.expression not in expressions:
             expressions.append(e.expression)
     uniq_conflicts = list(dict.fromkeys(conflicts))
-    return LicenseSummary(root_expression, tuple(ev), tuple(expressions), tuple(uniq_conflicts))
+    return LicenseSummary(root_expression, tuple(ev), tuple(expressions), tuple(uniq_conflicts),
+                          tuple(dict.fromkeys(e.path for e in root_source)), tuple(dict.fromkeys(notes)))

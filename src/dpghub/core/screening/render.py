@@ -50,6 +50,7 @@ def to_markdown(report: Report) -> str:
         if lic.declared:
             lines.append("- Declared: " + ", ".join(f"`{x}`" for x in lic.declared))
         lines += [f"- Conflict: {c}" for c in lic.conflicts]
+        lines += [f"- Note: {n}" for n in lic.notes]
     lines += ["", "## Health signals", "", "| Signal | Status | Detail |", "|---|---|---|"]
     for signal in report.health:
         lines.append(f"| {signal.id.replace('_', ' ')} | {signal.status.value} | {_cell(signal.explanation)} |")

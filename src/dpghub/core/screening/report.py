@@ -148,11 +148,12 @@ class Licenses:
     conflicts: list[str] = field(default_factory=list)
     declared: list[str] = field(default_factory=list)
     evidence: list[LicenseFound] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"available": self.available, "root_expression": self.root_expression, "approval": self.approval,
                 "approval_reasons": list(self.approval_reasons), "expressions": list(self.expressions),
-                "conflicts": list(self.conflicts), "declared": list(self.declared),
+                "conflicts": list(self.conflicts), "notes": list(self.notes), "declared": list(self.declared),
                 "evidence": [e.to_json() for e in self.evidence]}
 
     @classmethod
@@ -160,7 +161,7 @@ class Licenses:
         return cls(data["available"], data.get("root_expression"), data.get("approval"),
                    list(data.get("approval_reasons", [])), list(data.get("expressions", [])),
                    list(data.get("conflicts", [])), list(data.get("declared", [])),
-                   [LicenseFound.from_json(e) for e in data.get("evidence", [])])
+                   [LicenseFound.from_json(e) for e in data.get("evidence", [])], list(data.get("notes", [])))
 
 
 @dataclass(slots=True)

@@ -78,8 +78,11 @@ def check(ctx: Context) -> list[Finding]:
     summary_out.root_expression = summary.root_expression
     summary_out.expressions = [str(x) for x in summary.expressions]
     summary_out.conflicts = [_text(c) for c in summary.conflicts]
+    summary_out.notes = [str(n) for n in getattr(summary, "notes", ())]
     root = summary.root_expression
-    root_evidence = [e for e in evidence if e.expression == root] or list(evidence)
+    root_paths = set(getattr(summary, "root_paths", ()) or ())
+    root_evidence = ([e for e in summary.evidence if e.path in root_paths and e.kind != "spdx-tag"]
+                     or [e for e in evidence if e.expression == root] or list(evidence))
     proof = [ctx.evidence(e.path, e.line, (e.detail or e.expression)) for e in root_evidence[:5] if e.path]
     if not root:
         return [Finding("2", Status.NEEDS_HUMAN, "license.ambiguous",
