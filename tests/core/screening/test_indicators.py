@@ -283,3 +283,39 @@ def test_tests_and_fixtures_are_scanned_in_their_head_only(tmp_path):
     filler = "x = 1\n" * 1000  # 6 kB
     repo = make_plain(tmp_path / "low", {"tests/test_api.py": filler + "# FHIR\n", "src/api.py": filler + "# DHIS2\n"})
     assert screen(str(repo)).finding("8").data["standards"] == ["DHIS2"]
+
+
+def test_build_output_and_generated_html_are_read_in_their_head_only(tmp_path):
+    filler = "<p>text</p>\n" * 4000  # 48 kB
+    repo = make_plain(tmp_path / "gen", {
+        "dist/app.js": "var a = 1;\n" * 10_000 + "// FHIR\n",
+        "docs/api/index.html": filler + "<p>OAuth 2.0</p>\n",
+        "docs/guide.md": filler + "Uses DHIS2.\n",
+    })
+    report = screen(str(repo))
+    assert report.finding("8").data["standards"] == ["DHIS2"]
+    # the guide is read whole; of the bundle and the generated page only their windows
+    assert report.bytes_read <= (repo / "docs/guide.md").stat().st_size + 32 * 1024 + 4096
+
+
+def test_tree_text_limit_reads_only_the_start_and_keeps_whole_files_whole(tmp_path):
+    from dpghub.core.screening.limits import Limits
+    from dpghub.core.screening.tree import plain_tree
+
+    repo = make_plain(tmp_path / "t", {"src/a.py": "a" * 10_000, "README.md": "b" * 10_000})
+    tree = plain_tree(str(repo), Limits(), keep=lambda e: e.path == "README.md")
+    assert tree.text("src/a.py", 100) == "a" * 100
+    assert tree.stats.bytes_read == 100
+    assert tree.text("README.md", 100) == "b" * 10_000  # kept files are read whole and cached
+    assert tree.text("README.md") == "b" * 10_000
+
+
+@pytest.mark.parametrize(("code", "found"), [
+    ("export const a = 1;\nexport default function f() {}\n", False),
+    ("function exportToCsv(rows) {}\n", True),
+    ("df.to_csv('out.csv')\n", True),
+    ("router.get('/api/v1/export/', handler)\n", True),
+])
+def test_export_code_needles_are_specific(tmp_path, code, found):
+    repo = make_plain(tmp_path / "e", {"src/a.js": code})
+    assert bool(screen(str(repo)).finding("6").data["export_code"]) is found

@@ -36,7 +36,7 @@ from dpghub.core.screening.errors import InvalidSource, ScreeningError
 from dpghub.core.screening.fetch import Clone, Source, resolve_source
 from dpghub.core.screening.limits import Limits
 from dpghub.core.screening.report import INDICATORS, Finding, Licenses, LimitNote, Report, Status
-from dpghub.core.screening.scan import Scanner
+from dpghub.core.screening.scan import Scanner, window_for
 
 PATTERNS = ownership.PATTERNS + data_extraction.PATTERNS + privacy.PATTERNS + standards.PATTERNS + harm.PATTERNS
 # (check, indicators it answers) in the order they run; licences first, dependencies read its result.
@@ -91,12 +91,16 @@ def open_tree(source: Source, limits: Limits) -> Iterator[tuple[treemod.Tree, gi
         yield treemod.plain_tree(source.location, limits, _keep), None
 
 
-def scan_pass(tree: treemod.Tree, scanner: Scanner) -> None:
-    """Read every non-vendored text file once and feed it to every pattern and visitor."""
+def scan_pass(tree: treemod.Tree, scanner: Scanner, read_whole: Callable[[str], bool] = lambda path: False) -> None:
+    """Read every non-vendored text file once and feed it to every pattern and visitor.
+
+    A file is read only as far as the patterns look (``window_for``), except the files ``read_whole``
+    names (licence texts) and those the checks read again, which are read up to ``max_read_bytes``.
+    """
     for entry in tree.entries:
         if entry.vendored or entry.kind == "skip":
             continue
-        text = tree.text(entry)
+        text = tree.text(entry, None if read_whole(entry.path) else window_for(entry))
         if text is not None:
             scanner.scan(entry, text)
 
@@ -132,7 +136,7 @@ def screen(source: str, *, category: str = "Open Software", declared: tuple[str,
             ctx = Context(tree=tree, scan=Scanner(list(PATTERNS)), category=chosen, declared=tuple(declared),
                           url_for=url_maker(spec, commit), licensing=lic_module, licensing_error=lic_error)
             ctx.scan.visitors.append(licenses.visitor(ctx))
-            scan_pass(tree, ctx.scan)
+            scan_pass(tree, ctx.scan, lic_module.is_license_path if lic_module is not None else (lambda path: False))
             findings = run_checks(ctx)
             signals = health.file_signals(ctx) + health.history_signals(hist, now)
             notes = [LimitNote(h.limit, h.detail, h.where) for h in tree.limits_hit]

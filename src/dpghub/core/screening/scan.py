@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-import ahocorasick
+import ahocorasick_rs
 
 from dpghub.core.screening.tree import FileEntry
 
@@ -70,10 +71,50 @@ def line_of(text: str, needle: str) -> tuple[int | None, str | None]:
 # Source code is scanned in its first 32 KiB, where imports, headers and most references live.
 WINDOWS = {"doc": 256 * 1024, "config": 64 * 1024, "code": 32 * 1024, "other": 16 * 1024}
 MAX_NEEDLE_LINES = 40  # lines examined per needle and file
-# Tests, fixtures, migrations and translations are weak evidence and often large: headers only.
+# Generated HTML (API docs, coverage reports) is large and repeats what its sources say.
+HTML_WINDOW = 32 * 1024
+# Tests, fixtures, migrations, translations and build output are weak evidence and often large:
+# headers only.
 LOW_VALUE_DIRS = frozenset({"test", "tests", "spec", "specs", "__tests__", "testdata", "test_data", "fixtures",
-                            "migrations", "locale", "locales", "i18n", "l10n", "examples", "benchmarks"})
+                            "migrations", "locale", "locales", "i18n", "l10n", "examples", "benchmarks",
+                            "dist", "build", "_build", "htmlcov", "coverage", "generated", "javadoc", "apidocs"})
 LOW_VALUE_WINDOW = 4096
+
+
+def window_for(entry: FileEntry) -> int:
+    """How many leading characters of a file the patterns look at (and so how much of it is read)."""
+    window = WINDOWS.get(entry.kind, 0)
+    if entry.kind == "doc" and entry.path.endswith((".html", ".htm")):
+        window = HTML_WINDOW
+    if entry.depth and LOW_VALUE_DIRS.intersection(entry.path.lower().split("/")[:-1]):
+        window = min(window, LOW_VALUE_WINDOW)
+    return window
+
+
+@lru_cache(maxsize=8)
+def _automata(patterns: tuple[Pattern, ...]) -> tuple[dict, dict]:
+    """Per kind of file: each distinct needle once with the patterns it unlocks, and one automaton that
+    finds every needle present in one pass. Built once per process and set of patterns.
+
+    One Aho-Corasick pass replaces a substring search per needle and file (that loop was most of the
+    screening time on large repositories). A DFA (ahocorasick-rs, Rust) scans several times faster than
+    an NFA over Python str; the overlapping search reports every needle present, also one inside another.
+    """
+    needle_index: dict[str, list[tuple[str, list[Pattern]]]] = {}
+    automata: dict[str, tuple[ahocorasick_rs.AhoCorasick, list[tuple[str, list[Pattern]]]]] = {}
+    for kind in sorted(ALL_TEXT):
+        index: dict[str, list[Pattern]] = {}
+        for p in patterns:
+            if kind in p.kinds:
+                for needle in p.needles:
+                    index.setdefault(needle, []).append(p)
+        unlocked = sorted(index.items())
+        needle_index[kind] = unlocked
+        if unlocked:
+            automaton = ahocorasick_rs.AhoCorasick([needle for needle, _ in unlocked],
+                                                   implementation=ahocorasick_rs.Implementation.DFA)
+            automata[kind] = (automaton, unlocked)
+    return needle_index, automata
 
 
 @dataclass(slots=True)
@@ -82,7 +123,8 @@ class Scanner:
     visitors: list[Callable[[FileEntry, str, str], None]] = field(default_factory=list)
     hits: dict[str, list[Hit]] = field(default_factory=dict)
     needle_index: dict[str, list[tuple[str, list[Pattern]]]] = field(default_factory=dict)
-    automata: dict[str, tuple[ahocorasick.Automaton, list[list[Pattern]]]] = field(default_factory=dict)
+    automata: dict[str, tuple[ahocorasick_rs.AhoCorasick, list[tuple[str, list[Pattern]]]]] = field(
+        default_factory=dict)
 
     def __post_init__(self) -> None:
         names = [p.name for p in self.patterns]
@@ -90,42 +132,22 @@ class Scanner:
             raise ValueError("pattern names must be unique")
         for p in self.patterns:
             self.hits.setdefault(p.name, [])
-        # Per kind of file: each distinct needle once, with the patterns it unlocks.
-        for kind in ALL_TEXT:
-            index: dict[str, list[Pattern]] = {}
-            for p in self.patterns:
-                if kind in p.kinds:
-                    for needle in p.needles:
-                        index.setdefault(needle, []).append(p)
-            self.needle_index[kind] = sorted(index.items())
-            # One Aho-Corasick pass finds every needle present, instead of one substring search
-            # per needle and file (that loop was most of the screening time on large repositories).
-            automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-            unlocked: list[list[Pattern]] = []
-            for number, (needle, patterns) in enumerate(sorted(index.items())):
-                automaton.add_word(needle, number)
-                unlocked.append(patterns)
-            if index:
-                automaton.make_automaton()
-                self.automata[kind] = (automaton, unlocked)
+        self.needle_index, self.automata = _automata(tuple(self.patterns))
 
     def scan(self, entry: FileEntry, text: str) -> None:
-        low = text.lower()
+        window = window_for(entry)
+        low = text[:window].lower()  # only the window: lowering a whole 512 KiB file was a hotspot
         for visitor in self.visitors:
             visitor(entry, text, low)
         found = self.automata.get(entry.kind)
         if found is None:
             return
         automaton, unlocked = found
-        window = WINDOWS.get(entry.kind, 0)
-        if entry.depth and LOW_VALUE_DIRS.intersection(entry.path.lower().split("/")[:-1]):
-            window = min(window, LOW_VALUE_WINDOW)
-        if len(low) > window:
-            low = low[:window]
-        active: dict[str, Pattern] = {}
-        for number in {number for _end, number in automaton.iter(low)}:
-            for p in unlocked[number]:
-                active[p.name] = p
+        active: dict[str, list[str]] = {}  # pattern name -> the needles of it found in this file
+        for number in {number for number, _start, _end in automaton.find_matches_as_indexes(low, overlapping=True)}:
+            needle, patterns = unlocked[number]
+            for p in patterns:
+                active.setdefault(p.name, []).append(needle)
         if not active:
             return
         same_offsets = len(low) == min(len(text), window)  # lower() can change the length of rare letters
@@ -138,7 +160,7 @@ class Scanner:
             if pattern.path_filter is not None and not pattern.path_filter(entry.path):
                 continue
             limit = min(pattern.head or window, window)
-            matches = (self._line_matches(pattern, text, low, limit) if same_offsets
+            matches = (self._line_matches(pattern, text, low, limit, active[pattern.name]) if same_offsets
                        else ((m.start(), m.group(m.lastindex) if m.lastindex else m.group(0))
                              for m in pattern.regex.finditer(text[:limit])))
             taken = 0
@@ -150,10 +172,10 @@ class Scanner:
                     break
 
     @staticmethod
-    def _line_matches(pattern: Pattern, text: str, low: str, limit: int):
-        """Run the (line-local) regex only on the lines where one of its needles occurs."""
+    def _line_matches(pattern: Pattern, text: str, low: str, limit: int, needles: Iterable[str]):
+        """Run the (line-local) regex only on the lines where one of its needles (found in the file) occurs."""
         starts: set[int] = set()
-        for needle in pattern.needles:
+        for needle in needles:
             start, seen = 0, 0
             while seen < MAX_NEEDLE_LINES:
                 index = low.find(needle, start, limit)

@@ -137,8 +137,12 @@ class Tree:
     def get(self, path: str) -> FileEntry | None:
         return self.by_path.get(path)
 
-    def text(self, entry: FileEntry | str) -> str | None:
-        """The decoded start of a file, or None (binary, too large, unreadable, over budget)."""
+    def text(self, entry: FileEntry | str, limit: int | None = None) -> str | None:
+        """The decoded start of a file, or None (binary, too large, unreadable, over budget).
+
+        ``limit`` reads at most that many bytes (the scan pass reads only what its patterns look at);
+        files the checks read again (``keep``) are always read up to ``max_read_bytes`` and cached.
+        """
         if isinstance(entry, str):
             found = self.by_path.get(entry)
             if found is None:
@@ -146,12 +150,13 @@ class Tree:
             entry = found
         if entry.path in self._cache:
             return self._cache[entry.path]
-        text = self._read_text(entry)
-        if self._keep(entry):
+        keep = self._keep(entry)
+        text = self._read_text(entry, None if keep else limit)
+        if keep:
             self._cache[entry.path] = text
         return text
 
-    def _read_text(self, entry: FileEntry) -> str | None:
+    def _read_text(self, entry: FileEntry, limit: int | None = None) -> str | None:
         limits = self.limits
         if entry.size > limits.max_file_size:
             self.stats.large_files_skipped += 1
@@ -163,6 +168,8 @@ class Tree:
                                                 f" bytes", entry.path))
             return None
         cap = min(limits.max_read_bytes, limits.max_total_read - self.stats.bytes_read)
+        if limit is not None:
+            cap = min(cap, max(limit, 1))
         data = self._reader(entry, cap)
         if data is None:
             return None

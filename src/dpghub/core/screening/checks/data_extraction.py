@@ -33,10 +33,20 @@ EXPORT_CODE = Pattern(
     "data.export_code",
     re.compile(
         r"\b(export[_-]?(?:to[_-]?)?(?:csv|json|xml|xlsx|geojson|ndjson|excel|data)\w*|"
-        r"download[_-]?(?:as[_-]?)?(?:csv|json|xml|xlsx)\w*|csv\.(?:writer|DictWriter)\(|\.to_csv\(|"
-        r"to_json\(orient|fputcsv\(|CSVPrinter|[\"']/(?:api/)?(?:v\d+/)?exports?[/\"'])",
+        r"download[_-]?(?:as[_-]?)?(?:csv|json|xml|xlsx)\w*|csv\.(?:writer|DictWriter)\(|CSVPrinter|fputcsv\()|"
+        r"(\.to_csv\(|to_json\(orient|[\"']/(?:api/)?(?:v\d+/)?exports?[/\"'])",
         re.IGNORECASE),
-    ("export", "download", "csv", "fputcsv", "csvprinter"), kinds=CODE, max_total=20,
+    # Needles every match contains ("export" alone is in every JavaScript module): the verb joined to a
+    # format, the writer calls, export routes.
+    tuple(
+        verb + sep + mid + fmt
+        for verb, link, formats in (("export", "to", ("csv", "json", "xml", "xlsx", "geojson", "ndjson", "excel", "data")),
+                                    ("download", "as", ("csv", "json", "xml", "xlsx")))
+        for sep in ("", "_", "-")
+        for mid in ("", link, link + "_", link + "-")
+        for fmt in formats
+    ) + ("csv.writer(", "csv.dictwriter(", ".to_csv(", "to_json(orient", "fputcsv(", "csvprinter", "/export"),
+    kinds=CODE, max_total=20,
 )
 EXPORT_DOCS = Pattern(
     "data.export_docs",

@@ -28,13 +28,20 @@ MODERATION = Pattern(
                r"(?:inappropriate|illegal|harmful|offensive) content)|flag(?:ging)? (?:content|posts?)|"
                r"takedown (?:request|policy|notice)|acceptable use policy|child (?:sexual )?(?:abuse|safety))",
                re.IGNORECASE),
-    ("moderation", "report", "flag", "takedown", "acceptable use", "child"), kinds=DOCS, max_total=10,
+    # Needles every match contains (a bare "report" or "child" is on most pages of any documentation).
+    ("moderation", "takedown", "acceptable use", "child abuse", "child sexual", "child safety")
+    + tuple(f"{verb} {what}" for verb in ("report", "reporting")
+            for what in ("abuse", "inappropriate content", "illegal content", "harmful content", "offensive content"))
+    + tuple(f"{verb} {what}" for verb in ("flag", "flagging") for what in ("content", "post")),
+    kinds=DOCS, max_total=10,
 )
 HARASSMENT = Pattern(
     "harm.harassment",
     re.compile(r"(anti-?harassment|harass(?:ment|ing)?|block(?:ing)? (?:users?|accounts?)|report (?:a |the )?users?)",
                re.IGNORECASE),
-    ("harass", "block", "report"), kinds=DOCS, max_total=10,
+    ("harass", "block user", "blocking user", "block account", "blocking account", "report a user", "report the user",
+     "report user"),
+    kinds=DOCS, max_total=10,
 )
 PATTERNS = [DISCLOSURE, MODERATION, HARASSMENT]
 
