@@ -44,6 +44,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import math
 import multiprocessing
 import os
 import platform
@@ -268,7 +269,7 @@ def run_batch(items: list[dict], label: str, workers: int) -> dict:
 
 # --------------------------------------------------------------------------------------------- ScanCode
 
-LICENCE_FILE = re.compile(r"^(?:LICEN[CS]E|COPYING|UNLICEN[CS]E|COPYRIGHT)", re.I)
+LICENCE_FILE = re.compile(r"^(?:LICEN[CS]E|COPYING|UNLICEN[CS]E|COPYRIGHT)", re.IGNORECASE)
 MANIFESTS = {"package.json", "pkg-info", "setup.py", "setup.cfg", "pyproject.toml", "pom.xml", "build.gradle",
              "composer.json", "cargo.toml", "description", "publiccode.yml", "publiccode.yaml", "bower.json"}
 
@@ -296,7 +297,7 @@ def scancode_startup() -> float:
     times = []
     for _ in range(2):
         t0 = time.perf_counter()
-        subprocess.run(scancode_argv(empty, RESULTS / "scancode-empty.json"), capture_output=True,
+        subprocess.run(scancode_argv(empty, RESULTS / "scancode-empty.json"), capture_output=True, check=False,
                        env=scancode_env())
         times.append(time.perf_counter() - t0)
     return min(times)
@@ -311,15 +312,29 @@ def scancode_argv(tree: Path, out: Path, processes: int = 2) -> list[str]:
             "--json", str(out), "--processes", str(processes), "--quiet", str(tree)]
 
 
-def run_scancode(items: list[dict], processes: int) -> list[dict]:
+def run_scancode(items: list[dict], processes: int, version: str, reuse: bool = False) -> list[dict]:
+    """ScanCode on each tree. With ``reuse``, a tree whose row was stored by an earlier run of the same
+    ScanCode version on the same tree version (commit or package version) is not scanned again: its
+    stored row (answer and wall time) is used and marked ``reused``."""
     outdir = RESULTS / "scancode"
     outdir.mkdir(parents=True, exist_ok=True)
     rows = []
     for n, item in enumerate(items, 1):
         out = outdir / (item["key"].replace("/", "+") + ".json")
+        stored = out.with_suffix(".row.json")
+        ident = {"scancode": version, "tree_version": item.get("version"), "processes": processes}
+        if reuse and stored.exists():
+            row = json.loads(stored.read_text())
+            if row.get("ident") == ident and out.exists():
+                row["reused"] = True
+                row["root"], row["root_files"] = scancode_root(json.loads(out.read_text()).get("files", []))
+                log(f"  scancode {n}/{len(items)} {item['key']}: reused ({row['wall_s']:.1f}s on "
+                    f"{row.get('scanned_at')}) root={row.get('root')}")
+                rows.append(row)
+                continue
         out.unlink(missing_ok=True)
         t0 = time.perf_counter()
-        proc = subprocess.run(scancode_argv(CORPUS / item["path"], out, processes), capture_output=True,
+        proc = subprocess.run(scancode_argv(CORPUS / item["path"], out, processes), capture_output=True, check=False,
                               env=scancode_env())
         wall = time.perf_counter() - t0
         row = {"key": item["key"], "wall_s": wall, "rc": proc.returncode}
@@ -331,13 +346,15 @@ def run_scancode(items: list[dict], processes: int) -> list[dict]:
             row["scan_errors"] = sum(len(f.get("scan_errors") or []) for f in files)
         else:
             row.update(root=None, root_files=[], error=proc.stderr.decode("utf-8", "replace")[-300:])
+        row.update(ident=ident, scanned_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))
         log(f"  scancode {n}/{len(items)} {item['key']}: {wall:.1f}s root={row.get('root')}")
+        stored.write_text(json.dumps(row))
         rows.append(row)
     # ScanCode's summary uses its own licence keys: convert them to SPDX with its own library.
     keys = [r.get("summary_declared_key") or "" for r in rows]
     code = ("import json,sys\nfrom licensedcode.cache import build_spdx_license_expression as b\n"
             "print(json.dumps([b(k) if k else None for k in json.load(sys.stdin)]))")
-    conv = subprocess.run([str(SCANCODE.parent / "python"), "-c", code], input=json.dumps(keys), text=True,
+    conv = subprocess.run([str(SCANCODE.parent / "python"), "-c", code], input=json.dumps(keys), text=True, check=False,
                           capture_output=True, env=scancode_env())
     try:
         for row, spdx in zip(rows, json.loads(conv.stdout)):
@@ -389,7 +406,7 @@ def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, int(round(q * (len(ordered) - 1)))))
+    k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
     return ordered[k]
 
 
@@ -431,7 +448,7 @@ def machine() -> dict:
 
 def engine_version() -> str:
     """HEAD of the repository, plus a digest of the engine's sources (they may be uncommitted)."""
-    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, check=False,
                           text=True).stdout.strip()
     digest = hashlib.sha1()
     for sub in ("screening", "licensing"):
@@ -439,7 +456,7 @@ def engine_version() -> str:
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src/dpghub/core/screening",
-                            "src/dpghub/core/licensing"], capture_output=True, text=True).stdout.strip()
+                            "src/dpghub/core/licensing"], capture_output=True, text=True, check=False).stdout.strip()
     return f"{head}{' + uncommitted engine changes' if dirty else ''}, engine sources sha1 {digest.hexdigest()[:12]}"
 
 
@@ -453,6 +470,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="DPG checkouts with more tracked files are not in the ScanCode subset")
     parser.add_argument("--scancode-processes", type=int, default=2)
     parser.add_argument("--kind", action="append", choices=("dpg", "pypi", "npm"))
+    parser.add_argument("--scancode-reuse", action="store_true",
+                        help="reuse ScanCode rows stored by an earlier run (same ScanCode, same tree version); "
+                             "the report says how many were reused")
+    parser.add_argument("--scancode-only", action="store_true",
+                        help="run only ScanCode on the subset (stores its rows for --scancode-reuse)")
     args = parser.parse_args(argv)
 
     started = dt.datetime.now(dt.UTC)
@@ -475,12 +497,13 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
 
     # 1-2: baseline and in-process screening, per tree
-    per_tree = {r["key"]: r for r in run_per_tree(items, args.repeat)}
+    per_tree = {} if args.scancode_only else {r["key"]: r for r in run_per_tree(items, args.repeat)}
 
     # 3: throughput through the CLI
-    log(f"[3/4] dpghub screen --batch --workers {args.workers}")
     batches = []
-    for label, kinds in (("dpg", {"dpg"}), ("packages", {"pypi", "npm"})):
+    if not args.scancode_only:
+        log(f"[3/4] dpghub screen --batch --workers {args.workers}")
+    for label, kinds in (() if args.scancode_only else (("dpg", {"dpg"}), ("packages", {"pypi", "npm"}))):
         chosen = [i for i in items if i["kind"] in kinds]
         if chosen:
             batches.append(run_batch(chosen, label, args.workers))
@@ -498,14 +521,18 @@ def main(argv: list[str] | None = None) -> int:
             log(f"ScanCode is not installed ({SCANCODE}): run bench/install-scancode.sh")
             subset = []
         else:
-            version = subprocess.run([str(SCANCODE), "--version"], capture_output=True, text=True,
+            version = subprocess.run([str(SCANCODE), "--version"], capture_output=True, text=True, check=False,
                                      env=scancode_env()).stdout.splitlines()[0]
             info["scancode"] = version
             log(f"[4/4] ScanCode ({version}) on a subset of {len(subset)} trees, --processes "
                 f"{args.scancode_processes}")
             startup = scancode_startup()
             log(f"  ScanCode start-up on an empty tree: {startup:.1f}s")
-            sc_rows = {r["key"]: r for r in run_scancode(subset, args.scancode_processes)}
+            sc_rows = {r["key"]: r for r in run_scancode(subset, args.scancode_processes, version,
+                                                         reuse=args.scancode_reuse)}
+    if args.scancode_only:
+        log(f"ScanCode rows stored in {RESULTS / 'scancode'}")
+        return 0
 
     # ---------------------------------------------------------------------------------- figures
     ok_rows = [r for r in per_tree.values() if r.get("ok")]
@@ -514,9 +541,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio_list = list(ratios.values())
     worst = sorted(ratios.items(), key=lambda kv: -kv[1])[:10]
     slowest = sorted(ok_rows, key=lambda r: -r["screen_s"])[:10]
-    worker_peaks = [mb for b in batches for mb in b["worker_hwm_mb"]]
     inproc_hwm_mb = max((r["hwm_kb"] for r in per_tree.values()), default=0) / 1024
-    dpg_batch = next((b for b in batches if b["label"] == "dpg"), None)
     total_trees = sum(b["trees"] for b in batches)
     total_wall = sum(b["wall_s"] for b in batches)
 
@@ -568,7 +593,8 @@ def main(argv: list[str] | None = None) -> int:
         "batches": [{k: v for k, v in b.items() if k != "rows"} for b in batches],
         "throughput_all_per_min": 60.0 * total_trees / total_wall if total_wall else float("nan"),
         "rusage_children_maxrss_mb": round(children_maxrss_mb, 1),
-        "scancode": {"subset": len(sc_rows), "startup_s": startup, "total_s": sc_total, "work_s": sc_work,
+        "scancode": {"subset": len(sc_rows), "reused": sorted(k for k, r in sc_rows.items() if r.get("reused")),
+                     "startup_s": startup, "total_s": sc_total, "work_s": sc_work,
                      "ours_s": ours_total, "speedup_total": sc_total / ours_total if ours_total else None,
                      "speedup_without_startup": sc_work / ours_total if ours_total else None,
                      "speedup_per_tree_median": statistics.median(speedups) if speedups else None,
@@ -590,7 +616,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _fmt(x: float | None, spec: str = ".1f") -> str:
-    return "n/a" if x is None or x != x else format(x, spec)
+    return "n/a" if x is None or math.isnan(x) else format(x, spec)
 
 
 def print_report(s: dict) -> None:
@@ -639,6 +665,9 @@ def print_report(s: dict) -> None:
             f"{_fmt(sc['speedup_without_startup'])}x without ScanCode's {_fmt(sc['startup_s'])}s start-up; "
             f"{_fmt(sc['speedup_total'])}x with it", f">= {TARGET_SPEEDUP:g}x",
             (sc["speedup_without_startup"] or 0) >= TARGET_SPEEDUP)
+        if sc["reused"]:
+            add("ScanCode rows reused from an earlier run (--scancode-reuse)", f"{len(sc['reused'])}/{sc['subset']}",
+                "(info)", None)
         add("Speed vs ScanCode, per tree (without start-up)", f"median {_fmt(sc['speedup_per_tree_median'])}x, "
             f"min {_fmt(sc['speedup_per_tree_min'])}x", "(info)", None)
         add("Root licence agreement with ScanCode (bench rule)", f"{sc['agree']}/{sc['subset']} = "

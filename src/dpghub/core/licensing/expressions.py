@@ -23,13 +23,22 @@ from functools import lru_cache
 
 from license_expression import LicenseSymbol, get_spdx_licensing
 
-__all__ = ["canonical_id", "licensing", "normalize", "normalize_detail"]
+__all__ = ["canonical_id", "licensing", "normalize", "normalize_detail", "tidy"]
 
 
 @lru_cache(maxsize=1)
 def licensing():
     """The SPDX ``Licensing`` of license-expression (ScanCode licence DB index), loaded once."""
     return get_spdx_licensing()
+
+
+def tidy(expression: str) -> str:
+    """An expression of canonical ids joined by us, rendered by the library (duplicates and needless
+    parentheses dropped); unchanged if the library cannot parse it."""
+    try:
+        return licensing().parse(expression).render("{symbol.key}")
+    except Exception:  # noqa: BLE001 - the library raises several types; the plain join is still valid
+        return expression
 
 
 def _render(expr) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .expressions import normalize_detail
+from .expressions import normalize_detail, tidy
 from .manifests import scan_manifest
 from .matcher import match_text
 from .model import LicenseEvidence
@@ -185,13 +185,7 @@ def scan_license_text(relpath: str, text: str, kind: str = "license-file", line_
         if len(known) > 1 and len(known) == len(out):
             dual = _DUAL.search(outside)
             if dual:
-                expr = " OR ".join(known)
-                try:
-                    from .expressions import licensing
-
-                    expr = licensing().parse(expr).render("{symbol.key}")
-                except Exception:  # noqa: BLE001 - keep the plain join
-                    pass
+                expr = tidy(" OR ".join(known))
                 phrase = " ".join(dual.group(0).split())[:80]
                 return [LicenseEvidence(expr, kind, relpath, out[0].line, min(e.confidence for e in out), "dual",
                                         f"{relpath}: the texts of {' and '.join(known)}, offered as alternatives "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .expressions import licensing, normalize_detail
+from .expressions import licensing, normalize_detail, tidy
 from .model import LicenseEvidence, LicenseSummary
 
 __all__ = ["summarize"]
@@ -72,11 +72,7 @@ def _combine(exprs: list[str]) -> str | None:
         return NOASSERTION
     if len(distinct) == 1:
         return distinct[0]
-    joined = " AND ".join(f"({x})" if " " in x else x for x in sorted(distinct))
-    try:
-        return licensing().parse(joined).render("{symbol.key}")
-    except Exception:  # noqa: BLE001 - keep the plain join if the library cannot simplify it
-        return joined
+    return tidy(" AND ".join(f"({x})" if " " in x else x for x in sorted(distinct)))
 
 
 def _same(a: str, b: str) -> bool:
@@ -167,11 +163,7 @@ def _root_licence_files(ev: list[LicenseEvidence]) -> tuple[str | None, list[Lic
         exprs = [_file_expression([e for e in files if e.path == t]) if t else None for t in targets]
         if targets and all(exprs) and NOASSERTION not in exprs:
             op = " OR " if ptr.operator == "OR" else " AND "
-            joined = op.join(f"({x})" if " " in x else x for x in exprs)  # type: ignore[operator]
-            try:
-                joined = licensing().parse(joined).render("{symbol.key}")
-            except Exception:  # noqa: BLE001 - keep the plain join
-                pass
+            joined = tidy(op.join(f"({x})" if " " in x else x for x in exprs))  # type: ignore[operator]
             pointer_expr[path] = joined
             consumed.update(t for t in targets if t)
             notes.append(f"{path} refers to {', '.join(t for t in targets if t)}: read as {joined}")
