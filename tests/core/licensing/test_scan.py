@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -313,3 +314,11 @@ def test_evidence_is_frozen():
     e = LicenseEvidence("MIT", "license-file", "LICENSE", 1, 1.0, "exact")
     with pytest.raises(AttributeError):
         e.expression = "X"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("name", ["python-2.0", "psf-2.0", "cc-by-3.0", "cc-by-sa-3.0", "odc-by-1.0", "pddl-1.0"])
+def test_added_reference_texts_match_themselves(name):
+    raw = (Path(__file__).parents[3] / "src/dpghub/core/licensing/data/texts" / f"{name}.txt").read_text()
+    spdx = raw.split("spdx-id: ", 1)[1].split("\n", 1)[0]
+    body = raw.split("\n---\n", 1)[1]
+    assert [(e.expression, e.method) for e in scan_file("LICENSE", body)] == [(spdx, "exact")]
