@@ -345,6 +345,17 @@ def _align(tokens, tsh, covered, ref: _Ref):
         return None
     gap = max(60, ref.core_words // 5)
     s, e, _ = _span(positions, gap)
+    # The region ends with the last shingle of the reference seen for the first time: text after it
+    # that shares only already-matched shingles (a second, similar licence such as a 0BSD notice after
+    # the Python licence's own disclaimer) is not part of this licence.
+    seen: set = set()
+    last_new = s
+    for i in range(s, e + 1):
+        sh = tsh[i]
+        if sh in ref.shingles and sh not in seen and not covered[i]:
+            seen.add(sh)
+            last_new = i
+    e = last_new
     span_set = set(tsh[s : e + 1])
     # changes are counted between the first and the last shingle of the reference's core:
     # what the text has in the optional parts (appendix, title) does not matter

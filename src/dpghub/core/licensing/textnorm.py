@@ -3,7 +3,8 @@
 The guidelines (https://spdx.github.io/spdx-spec/v2.3/license-matching-guidelines-and-templates/)
 say that case, whitespace, punctuation, quotes, dashes, bullets and list numbering, copyright
 notices, markup and "varietal" spellings (licence/license ...) must not change the outcome of a
-match. We turn a text into a list of lower-case word tokens, each with the 1-based line it came
+match. Years (1900-2099) are dropped wherever they stand: they are the variable part of copyright
+notices quoted inside licence texts ("Copyright (c) 2001-2024 Python Software Foundation"). We turn a text into a list of lower-case word tokens, each with the 1-based line it came
 from, so that a match can be reported with a line number.
 """
 
@@ -123,8 +124,9 @@ def tokenize(text: str, *, drop_copyright: bool = True) -> list[Token]:
             lineno += 1
             continue
         w = varietal.get(w, w)
-        if w not in drop:
-            append((w, lineno))
+        if w in drop or (len(w) == 4 and w[:2] in ("19", "20") and w.isdigit()):
+            continue  # years are copyright notices' variable part, wherever they appear
+        append((w, lineno))
     return out
 
 
