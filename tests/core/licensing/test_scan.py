@@ -322,3 +322,33 @@ def test_added_reference_texts_match_themselves(name):
     spdx = raw.split("spdx-id: ", 1)[1].split("\n", 1)[0]
     body = raw.split("\n---\n", 1)[1]
     assert [(e.expression, e.method) for e in scan_file("LICENSE", body)] == [(spdx, "exact")]
+
+
+MPL_NOTICE = ("This Source Code Form is subject to the terms of the Mozilla Public License, v. 2.0. If a copy of\n"
+              "the MPL was not distributed with this file, You can obtain one at http://mozilla.org/MPL/2.0/.\n")
+
+
+def test_mpl_exhibit_a_notice_is_a_reference():
+    text = "This package contains a modified version of ca-bundle.crt, the bundle of CA certificates.\n\n" + MPL_NOTICE
+    assert [(e.expression, e.method, e.line) for e in scan_file("LICENSE", text)] == [("MPL-2.0", "reference", 3)]
+
+
+def test_notice_beside_a_full_text_is_kept(body):
+    text = "Some files are MPL-2.0, the rest MIT.\n\n" + MPL_NOTICE + "\n\n" + body("mit")
+    ev = scan_file("LICENCE", text)
+    assert sorted(e.expression for e in ev) == ["MIT", "MPL-2.0"]
+    assert summarize(ev).root_expression == "MIT AND MPL-2.0"
+
+
+def test_a_url_is_not_a_pointer_to_a_licence_file():
+    text = "Licensed under the terms of [GNU General Public License Version 2 or later](http://www.gnu.org/licenses/gpl.html).\n"
+    assert [(e.expression, e.method) for e in scan_file("license.md", text)] == [("GPL-2.0-or-later", "reference")]
+
+
+def test_a_classifier_does_not_say_only(body):
+    ev = scan_file("LICENSE", body("gpl-2.0"))
+    ev += scan_file("pyproject.toml", '[project]\nname = "x"\nlicense = {text = "GPL-2.0-or-later"}\nclassifiers = [\n'
+                                      '  "License :: OSI Approved :: GNU General Public License v2 (GPLv2)",\n]\n')
+    s = summarize(ev)
+    assert s.root_expression == "GPL-2.0-or-later"
+    assert s.conflicts == ()

@@ -48,7 +48,7 @@ def scan_spdx_tags(relpath: str, text: str) -> list[LicenseEvidence]:
 _REF_PATTERNS = (
     re.compile(
         r"\b(?:(?:licen[sc]ed|licen[sc]es|released|distributed|available|published|provided|covered|dual[- ]licen[sc]ed)"
-        r"\s+(?:[\w ]{0,30}?\s)?)?under\s+(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?(?P<name>[^;:\n()\[\]]{2,100})",
+        r"\s+(?:[\w ]{0,30}?\s)?)?under\s+(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?\[?(?P<name>[^;:\n()\[\]]{2,100})",
         re.IGNORECASE | re.MULTILINE,
     ),
     re.compile(r"^\s*\[(?:the\s+)?(?P<name>[^\]\n]{2,80}?)\]\(", re.IGNORECASE | re.MULTILINE),
@@ -81,6 +81,21 @@ _GNU_NOTICE = re.compile(
 )
 
 
+# MPL-2.0 Exhibit A: "This Source Code Form is subject to the terms of the Mozilla Public License, v. 2.0."
+_MPL_NOTICE = re.compile(r"subject\s+to\s+the\s+terms\s+of\s+the\s+mozilla\s+public\s+licen[sc]e,?\s+v(?:ersion)?\.?\s*"
+                         r"(?P<ver>[12]\.[01])", re.IGNORECASE)
+
+
+def _notices(text: str) -> list[tuple[str, int, str]]:
+    """Standard licence notices (MPL Exhibit A) in prose: (expression, line, phrase)."""
+    out = []
+    for m in _MPL_NOTICE.finditer(text):
+        expr, _ = normalize_detail(f"MPL-{m.group('ver')}")
+        if expr:
+            out.append((expr, text.count("\n", 0, m.start()) + 1, " ".join(m.group(0).split())[:120]))
+    return out
+
+
 def _references(text: str) -> list[tuple[str, int, str]]:
     """Licence references in prose: (expression, line, quoted phrase)."""
     flat = re.sub(r"[ \t]*\n[ \t]*(?=\S)", lambda m: " " * len(m.group(0)), text)  # same offsets, no line breaks
@@ -92,6 +107,7 @@ def _references(text: str) -> list[tuple[str, int, str]]:
             expr, _ = normalize_detail(f"{fam} {m.group('ver')}{' or later' if m.group('later') else ''}")
         if expr:
             found.append((expr, text.count("\n", 0, m.start()) + 1, m.group(0)[:120]))
+    found += _notices(text)
     if found:
         return found
     for rx in _REF_PATTERNS:
@@ -135,6 +151,8 @@ def _pointer(relpath: str, text: str, kind: str, tokens: list) -> LicenseEvidenc
     own = relpath.replace("\\", "/").rsplit("/", 1)[-1].lower()
     names = []
     for m in _POINTED.finditer(text):
+        if m.start() and text[m.start() - 1] in "/.:#?=":  # part of a URL ("gnu.org/licenses/gpl.html")
+            continue
         name = m.group(0).rstrip(".")
         if name.lower() != own and name.lower() not in [n.lower() for n in names]:
             names.append(name)
@@ -148,6 +166,13 @@ def _pointer(relpath: str, text: str, kind: str, tokens: list) -> LicenseEvidenc
     return LicenseEvidence("NOASSERTION", kind, relpath, line, 0.6, "pointer",
                            f"{relpath}: refers to {f' {op.lower()} '.join(names)} for the licence text",
                            tuple(names), op)
+
+
+def _line_in(text: str, phrase: str, fallback: int) -> int:
+    """Line of the first occurrence in ``text`` of a phrase whose whitespace was collapsed."""
+    words = phrase.split()
+    m = re.search(r"\s+".join(map(re.escape, words[:6])), text) if words else None
+    return text.count("\n", 0, m.start()) + 1 if m else fallback
 
 
 def _gnu_later(outside: str) -> set[str]:
@@ -181,6 +206,11 @@ def scan_license_text(relpath: str, text: str, kind: str = "license-file", line_
                 detail += "; the file's own notice adds \"or any later version\""
             out.append(LicenseEvidence(spdx, kind, relpath, m.start_line + line_offset, m.confidence, m.method,
                                        f"{relpath}: {detail}"))
+        for expr, line, phrase in (_notices(outside) if "mozilla" in outside.lower() else []):
+            if expr not in {e.expression for e in out}:
+                line = _line_in(text, phrase, line)
+                out.append(LicenseEvidence(expr, kind, relpath, line + line_offset, 0.8, "reference",
+                                           f"{relpath} line {line + line_offset}: licence notice \"{phrase}\""))
         known = list(dict.fromkeys(e.expression for e in out if e.expression != "NOASSERTION"))
         if len(known) > 1 and len(known) == len(out):
             dual = _DUAL.search(outside)

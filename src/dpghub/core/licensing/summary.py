@@ -102,22 +102,34 @@ def _or_later_hints(ev: list[LicenseEvidence]) -> tuple[set[str], set[str]]:
         for token in re.split(r"[\s()]+", e.expression):
             if token.endswith("-or-later"):
                 later.add(token.removesuffix("-or-later"))
-            elif token.endswith("-only"):
+            elif token.endswith("-only") and "only" in e.detail.lower():
+                # only a literal "only" counts: "GPLv2" or a trove classifier says nothing about later versions
                 only.add(token.removesuffix("-only"))
     return later - only, only
 
 
 def _with_notice(e: LicenseEvidence, later: set[str]) -> tuple[LicenseEvidence, str | None]:
     """A bare GNU licence text says neither "only" nor "or later"; the project's own notice does."""
-    if e.method not in ("exact", "dice") or not e.expression.endswith("-only"):
+    if e.method not in ("exact", "dice", "dual") or "-only" not in e.expression:
         return e, None
-    base = e.expression.removesuffix("-only")
-    if base not in later:
+    bases = [b for b in sorted(later) if re.search(rf"(?<![\w.-]){re.escape(b)}-only\b", e.expression)]
+    if not bases:
         return e, None
-    new = LicenseEvidence(f"{base}-or-later", e.kind, e.path, e.line, e.confidence, e.method,
-                          e.detail + f"; the project's notice says {base}-or-later", e.refers_to, e.operator)
-    return new, (f"{e.path} holds the {base} text, which does not say whether later versions apply; the "
-                 f"project's own notice (manifest, README or SPDX tags) says {base}-or-later")
+    expression = e.expression
+    for base in bases:
+        expression = re.sub(rf"(?<![\w.-]){re.escape(base)}-only\b", f"{base}-or-later", expression)
+    said = ", ".join(f"{b}-or-later" for b in bases)
+    new = LicenseEvidence(expression, e.kind, e.path, e.line, e.confidence, e.method,
+                          e.detail + f"; the project's notice says {said}", e.refers_to, e.operator)
+    return new, (f"{e.path} holds the {', '.join(bases)} text, which does not say whether later versions "
+                 f"apply; the project's own notice (manifest, README or SPDX tags) says {said}")
+
+
+def _as_stated(e: LicenseEvidence) -> str:
+    """A GNU "-only" that the source did not literally say ("GPLv2", a trove classifier) may be either."""
+    if "-only" in e.expression and "only" not in e.detail.lower():
+        return e.expression.replace("-only", "-or-later")
+    return e.expression
 
 
 def _file_expression(evs: list[LicenseEvidence]) -> str | None:
@@ -245,8 +257,8 @@ def summarize(evidence: Sequence[LicenseEvidence], declared: Sequence[str] = ())
             if (
                 relevant
                 and e.expression != NOASSERTION
-                and not _same(e.expression, root_expression)
-                and not any(_same(e.expression, r.expression) for r in root_source)
+                and not _same(_as_stated(e), root_expression)
+                and not any(_same(_as_stated(e), r.expression) for r in root_source)
             ):
                 conflicts.append(
                     f"{e.path} says {e.expression} but the root licence file ({_where(root_source)}) "
