@@ -10,6 +10,7 @@ from dpghub.core.licensing import (
     classify_path,
     decode_text,
     is_license_path,
+    is_third_party_notice,
     scan_file,
     scan_spdx_tags,
     summarize,
@@ -352,3 +353,10 @@ def test_a_classifier_does_not_say_only(body):
     s = summarize(ev)
     assert s.root_expression == "GPL-2.0-or-later"
     assert s.conflicts == ()
+
+
+def test_huge_third_party_notices_are_read_in_their_head(body):
+    text = ("package foo 1.0\n\n" + body("mit") + "\n\n") * 2000  # about 2 MB
+    ev = scan_file("LICENSE-3RD-PARTY.txt", text + "package bar\n\n" + body("apache-2.0"))
+    assert {e.expression for e in ev} == {"MIT"}  # the Apache text beyond 64 KiB is not read
+    assert is_third_party_notice("THIRD_PARTY_NOTICES.md") and not is_third_party_notice("LICENSE")

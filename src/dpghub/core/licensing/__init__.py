@@ -4,7 +4,8 @@ in repository files, summarise it, and judge DPG Standard indicator 2 (approved 
 Public interface (other packages code against exactly this):
 
 - ``normalize(text) -> str | None`` and ``normalize_detail(text) -> (str | None, reason)``
-- ``is_license_path(relpath) -> bool`` and ``classify_path(relpath) -> role``
+- ``is_license_path(relpath) -> bool``, ``classify_path(relpath) -> role`` and
+  ``is_third_party_notice(relpath) -> bool``
 - ``scan_file(relpath, text)``, ``scan_spdx_tags(relpath, text)`` -> ``list[LicenseEvidence]``
 - ``summarize(evidence, declared=()) -> LicenseSummary``
 - ``approval(expression, category) -> Approval``; ``CATEGORIES``
@@ -18,7 +19,7 @@ from .approval import CATEGORIES, approval
 from .expressions import normalize, normalize_detail
 from .matcher import reference_ids
 from .model import Approval, LicenseEvidence, LicenseSummary
-from .paths import classify_path, is_license_path
+from .paths import classify_path, is_license_path, is_third_party_notice
 from .scan import scan_file, scan_spdx_tags
 from .summary import summarize
 from .textnorm import decode_text
@@ -32,6 +33,7 @@ __all__ = [
     "classify_path",
     "decode_text",
     "is_license_path",
+    "is_third_party_notice",
     "normalize",
     "normalize_detail",
     "reference_ids",

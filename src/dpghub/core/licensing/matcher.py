@@ -297,8 +297,13 @@ def match_text(text: str | list[Token]) -> list[TextMatch]:
     index = _core_index()
     results: list[TextMatch] = []
     tried: set[str] = set()
+    # shingle -> its positions in the text, so that each round costs what the matches cost, not the
+    # text's length (a notices file of many licences goes round once per licence)
+    where: dict[int, list[int]] = {}
+    for i, sh in enumerate(tsh):
+        where.setdefault(sh, []).append(i)
+    free = set(where)  # shingles with at least one position not yet explained
     while True:
-        free = {s for s, c in zip(tsh, covered) if not c}
         if len(free) < N:
             break
         # count, per reference, its core shingles present in the text (one pass, inverted index)
@@ -319,7 +324,7 @@ def match_text(text: str | list[Token]) -> list[TextMatch]:
         for hit, ref in cands[:3]:
             if hit < 0.8 * top:
                 break
-            m = _align(tokens, tsh, covered, ref)
+            m = _align(tokens, tsh, covered, ref, where, free)
             if m is not None:
                 rank = (m[0].method != "modified", -m[0].changed_words, hit)
                 aligned.append((rank, m))
@@ -335,12 +340,15 @@ def match_text(text: str | list[Token]) -> list[TextMatch]:
         s, e = m[1]
         for i in range(s, min(e + 1, len(covered))):
             covered[i] = True
+        for sh in set(tsh[s : e + 1]):
+            if all(covered[i] for i in where[sh]):
+                free.discard(sh)
     results.sort(key=lambda r: r.start_line)
     return results
 
 
-def _align(tokens, tsh, covered, ref: _Ref):
-    positions = [i for i, s in enumerate(tsh) if not covered[i] and s in ref.shingles]
+def _align(tokens, tsh, covered, ref: _Ref, where: dict[int, list[int]], free: set[int]):
+    positions = sorted(i for sh in (ref.shingles & free) for i in where[sh] if not covered[i])
     if not positions:
         return None
     gap = max(60, ref.core_words // 5)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FileRole", "classify_path", "is_license_path"]
+__all__ = ["FileRole", "classify_path", "is_license_path", "is_third_party_notice"]
 
 FileRole = str  # "license-file" | "manifest" | "readme" | ""
 
@@ -54,3 +54,15 @@ def classify_path(relpath: str) -> FileRole:
 def is_license_path(relpath: str) -> bool:
     """Is this file worth reading for licence detection (licence texts, manifests, READMEs)?"""
     return classify_path(relpath) != ""
+
+
+# Licence-like files that describe *other* people's code (bundled dependencies, attributions).
+_THIRD_PARTY = re.compile(
+    r"(?:third|3rd)[-_ .]?party|notices?(?:$|[-_ .])|dependenc|bundled|vendor|credits|acknowledg|attribution",
+    re.IGNORECASE,
+)
+
+
+def is_third_party_notice(relpath: str) -> bool:
+    """Is this licence-like file about bundled third-party code (THIRD-PARTY-NOTICES, LICENSE-3RD-PARTY ...)?"""
+    return bool(_THIRD_PARTY.search(relpath.replace("\\", "/").rsplit("/", 1)[-1]))

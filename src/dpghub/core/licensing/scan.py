@@ -8,13 +8,15 @@ from .expressions import normalize_detail, tidy
 from .manifests import scan_manifest
 from .matcher import match_text
 from .model import LicenseEvidence
-from .paths import classify_path
+from .paths import classify_path, is_third_party_notice
 from .textnorm import tokenize
 
 __all__ = ["MAX_TEXT_CHARS", "scan_file", "scan_license_text", "scan_spdx_tags"]
 
 # Licence files bigger than this are cut (the largest common licence texts are ~40 kB).
 MAX_TEXT_CHARS = 400_000
+# Third-party notices (never the root licence) are read in their first 64 KiB.
+MAX_NOTICE_CHARS = 64 * 1024
 
 _TAG = re.compile(r"SPDX-License-Identifier\s*:\s*(?P<v>[^\n\r]*)", re.IGNORECASE)
 # comment closers and markup that may follow the expression on the same line
@@ -307,6 +309,8 @@ def scan_file(relpath: str, text: str) -> list[LicenseEvidence]:
     role = classify_path(relpath)
     out: list[LicenseEvidence] = []
     if role == "license-file":
+        if len(text) > MAX_NOTICE_CHARS and is_third_party_notice(relpath):
+            text = text[:MAX_NOTICE_CHARS]  # megabytes of bundled licences: the first ones are evidence enough
         out += scan_license_text(relpath, text)
     elif role == "manifest":
         out += scan_manifest(relpath, text)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from .expressions import licensing, normalize_detail, tidy
 from .model import LicenseEvidence, LicenseSummary
+from .paths import is_third_party_notice
 
 __all__ = ["summarize"]
 
@@ -35,12 +36,6 @@ def _top(path: str) -> bool:
     return len(_parts(path)) == 1
 
 
-# Licence-like files that describe *other* people's code (bundled dependencies, attributions): they
-# say nothing about the project's own licence, so they never decide (or veto) the root licence.
-_THIRD_PARTY = re.compile(
-    r"(?:third|3rd)[-_ .]?party|notices?(?:$|[-_ .])|dependenc|bundled|vendor|credits|acknowledg|attribution",
-    re.IGNORECASE,
-)
 # Licence-like names that are not licence grants: copyright notices, source-header templates. When
 # their text matches no licence they are set aside if another root file names the licence. Any other
 # unrecognised licence file (LICENSE, COPYING, PATENTS ...) may change the terms, so it keeps the root
@@ -50,7 +45,8 @@ _UNRECOGNISED = ("unknown", "empty", "pointer")
 
 
 def _third_party(path: str) -> bool:
-    return bool(_THIRD_PARTY.search(_parts(path)[-1]))
+    """Third-party notices say nothing about the project's own licence: they never decide (or veto) it."""
+    return is_third_party_notice(path)
 
 
 def _usable(e: LicenseEvidence) -> bool:

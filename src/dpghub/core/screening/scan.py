@@ -71,7 +71,10 @@ def line_of(text: str, needle: str) -> tuple[int | None, str | None]:
 # Source code is scanned in its first 32 KiB, where imports, headers and most references live.
 WINDOWS = {"doc": 256 * 1024, "config": 64 * 1024, "code": 32 * 1024, "other": 16 * 1024}
 MAX_NEEDLE_LINES = 40  # lines examined per needle and file
-# Generated HTML (API docs, coverage reports) is large and repeats what its sources say.
+LONG_LINE = 2000  # a longer line is examined only around each needle ...
+AROUND = 300  # ... this many characters on each side
+# Generated HTML (API docs, coverage reports) and notebooks (mostly outputs) are large and repeat
+# what their sources say.
 HTML_WINDOW = 32 * 1024
 # Tests, fixtures, migrations, translations and build output are weak evidence and often large:
 # headers only.
@@ -84,7 +87,7 @@ LOW_VALUE_WINDOW = 4096
 def window_for(entry: FileEntry) -> int:
     """How many leading characters of a file the patterns look at (and so how much of it is read)."""
     window = WINDOWS.get(entry.kind, 0)
-    if entry.kind == "doc" and entry.path.endswith((".html", ".htm")):
+    if entry.kind == "doc" and entry.path.endswith((".html", ".htm", ".ipynb")):
         window = HTML_WINDOW
     if entry.depth and LOW_VALUE_DIRS.intersection(entry.path.lower().split("/")[:-1]):
         window = min(window, LOW_VALUE_WINDOW)
@@ -173,23 +176,30 @@ class Scanner:
 
     @staticmethod
     def _line_matches(pattern: Pattern, text: str, low: str, limit: int, needles: Iterable[str]):
-        """Run the (line-local) regex only on the lines where one of its needles (found in the file) occurs."""
-        starts: set[int] = set()
+        """Run the (line-local) regex only on the lines where one of its needles (found in the file) occurs.
+
+        On a very long line (minified code, a notebook's embedded image) only the stretch around each
+        occurrence is examined, so one line of a megabyte is not searched again for every needle.
+        """
+        regions: set[tuple[int, int]] = set()
         for needle in needles:
             start, seen = 0, 0
             while seen < MAX_NEEDLE_LINES:
                 index = low.find(needle, start, limit)
                 if index < 0:
                     break
-                starts.add(low.rfind("\n", 0, index) + 1)
+                line_start = low.rfind("\n", 0, index) + 1
                 line_end = low.find("\n", index, limit)
-                if line_end < 0:
-                    break
-                start, seen = line_end + 1, seen + 1
-        for line_start in sorted(starts):
-            line_end = text.find("\n", line_start, limit)
-            line_end = limit if line_end < 0 else line_end
-            for match in pattern.regex.finditer(text, line_start, line_end):
+                line_end = limit if line_end < 0 else line_end
+                if line_end - line_start > LONG_LINE:
+                    regions.add((max(line_start, index - AROUND), min(line_end, index + len(needle) + AROUND)))
+                    start = index + len(needle)
+                else:
+                    regions.add((line_start, line_end))
+                    start = line_end + 1
+                seen += 1
+        for region_start, region_end in sorted(regions):
+            for match in pattern.regex.finditer(text, region_start, region_end):
                 yield match.start(), (match.group(match.lastindex) if match.lastindex else match.group(0))
 
     def get(self, name: str) -> list[Hit]:
