@@ -259,29 +259,38 @@ _HEADING = re.compile(
 _ANY_HEADING = re.compile(r"^(?:#{1,6}\s+\S|\S.*\n(?:=+|-+)\s*$)")
 
 
+_UNDERLINE = re.compile(r"[=\-~^]{3,}")
+
+
 def _readme_sections(text: str) -> list[tuple[int, str]]:
     """(first line number, section text) of README sections titled License/Licence/Licensing."""
+    low = text.lower()
+    if "licen" not in low and "copyright" not in low:
+        return []
     lines = text.split("\n")
+    # only lines that mention a licence or copyright can be such a heading
+    candidates = [i for i, line in enumerate(low.split("\n")) if "licen" in line or "copyright" in line]
     out = []
-    i = 0
-    while i < len(lines):
+    resume = 0
+    for i in candidates:
+        if i < resume:
+            continue
         line = lines[i].strip()
-        underline = i + 1 < len(lines) and re.fullmatch(r"[=\-~^]{3,}", lines[i + 1].strip() or "x")
-        if _HEADING.match(line) or (underline and _HEADING.match(line + "")):
-            level = len(line) - len(line.lstrip("#")) if line.startswith("#") else 0
-            start = i + (2 if underline else 1)
-            j = start
-            while j < len(lines):
-                s = lines[j].strip()
-                if s.startswith("#") and level and (len(s) - len(s.lstrip("#"))) <= level:
-                    break
-                if not level and j + 1 < len(lines) and s and re.fullmatch(r"[=\-~^]{3,}", lines[j + 1].strip() or "x"):
-                    break
-                j += 1
-            out.append((start + 1, "\n".join(lines[start:j])))
-            i = j
-        else:
-            i += 1
+        underline = i + 1 < len(lines) and _UNDERLINE.fullmatch(lines[i + 1].strip() or "x")
+        if not _HEADING.match(line):
+            continue
+        level = len(line) - len(line.lstrip("#")) if line.startswith("#") else 0
+        start = i + (2 if underline else 1)
+        j = start
+        while j < len(lines):
+            s = lines[j].strip()
+            if s.startswith("#") and level and (len(s) - len(s.lstrip("#"))) <= level:
+                break
+            if not level and j + 1 < len(lines) and s and _UNDERLINE.fullmatch(lines[j + 1].strip() or "x"):
+                break
+            j += 1
+        out.append((start + 1, "\n".join(lines[start:j])))
+        resume = j
     return out
 
 
