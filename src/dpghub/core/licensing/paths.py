@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["FileRole", "classify_path", "is_license_path", "is_third_party_notice"]
 
@@ -27,6 +28,7 @@ _MANIFESTS = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def classify_path(relpath: str) -> FileRole:
     """The role of a file for licence detection: "license-file", "manifest", "readme" or ""."""
     if not isinstance(relpath, str) or not relpath:

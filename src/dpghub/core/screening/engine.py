@@ -100,9 +100,10 @@ def scan_pass(tree: treemod.Tree, scanner: Scanner, read_whole: Callable[[str], 
     for entry in tree.entries:
         if entry.vendored or entry.kind == "skip":
             continue
-        text = tree.text(entry, None if read_whole(entry.path) else window_for(entry))
+        window = window_for(entry)
+        text = tree.text(entry, None if read_whole(entry.path) else window)
         if text is not None:
-            scanner.scan(entry, text)
+            scanner.scan(entry, text, window)
 
 
 def run_checks(ctx: Context) -> list[Finding]:

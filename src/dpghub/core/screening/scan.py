@@ -148,8 +148,8 @@ class Scanner:
             self.hits.setdefault(p.name, [])
         self.needle_index, self.automata = _automata(tuple(self.patterns))
 
-    def scan(self, entry: FileEntry, text: str) -> None:
-        window = window_for(entry)
+    def scan(self, entry: FileEntry, text: str, window: int | None = None) -> None:
+        window = window_for(entry) if window is None else window
         low = ascii_lower(text[:window])  # only the window: lowering a whole 512 KiB file was a hotspot
         for visitor in self.visitors:
             visitor(entry, text, low)

@@ -116,6 +116,8 @@ class Tree:
         self._reader = reader
         self._keep = keep
         self._cache: dict[str, str | None] = {}
+        self._own: list[FileEntry] | None = None
+        self._folders: dict[str, list[FileEntry]] | None = None
         self._closer = closer
         self._budget_reported = False
         self.binary_heads: dict[str, bytes] = {}  # path -> first bytes of files found to be binary
@@ -132,7 +134,19 @@ class Tree:
         self.close()
 
     def files(self, *, vendored: bool = False) -> Iterable[FileEntry]:
-        return (e for e in self.entries if e.vendored == vendored)
+        if not vendored:  # asked by every check: computed once
+            if self._own is None:
+                self._own = [e for e in self.entries if not e.vendored]
+            return iter(self._own)
+        return (e for e in self.entries if e.vendored)
+
+    def in_folder(self, folder: str) -> list[FileEntry]:
+        """Non-vendored files directly in ``folder`` ("" for the root; compared in lower case)."""
+        if self._folders is None:
+            self._folders = {}
+            for e in self.files():
+                self._folders.setdefault(e.path.rpartition("/")[0].lower(), []).append(e)
+        return self._folders.get(folder.lower(), [])
 
     def get(self, path: str) -> FileEntry | None:
         return self.by_path.get(path)

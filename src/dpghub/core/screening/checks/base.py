@@ -58,14 +58,9 @@ class Context:
     def files_named(self, pattern: re.Pattern[str], *, dirs: Iterable[str] | None = ("", ".github", "docs")
                     ) -> list[FileEntry]:
         """Non-vendored files whose name matches ``pattern``, in the given directories (None: anywhere)."""
-        allowed = None if dirs is None else set(dirs)
-        found = []
-        for entry in self.tree.files():
-            folder, _, name = entry.path.rpartition("/")
-            if allowed is not None and folder.lower() not in allowed:
-                continue
-            if pattern.match(name):
-                found.append(entry)
+        candidates = (self.tree.files() if dirs is None
+                      else (e for folder in dict.fromkeys(dirs) for e in self.tree.in_folder(folder)))
+        found = [e for e in candidates if pattern.match(e.path.rpartition("/")[2])]
         return sorted(found, key=lambda e: (e.depth, e.path))
 
 

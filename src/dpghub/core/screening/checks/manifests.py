@@ -195,17 +195,20 @@ def pubspec(text: str, path: str) -> list[Dependency]:
     return _rows(text, path, "pub", names)
 
 
+_PARSERS: dict[str, Callable[[str, str], list[Dependency]]] = {
+    "package.json": package_json, "pyproject.toml": pyproject, "Pipfile": pipfile, "pom.xml": pom_xml,
+    "build.gradle": build_gradle, "build.gradle.kts": build_gradle, "go.mod": go_mod, "Cargo.toml": cargo_toml,
+    "composer.json": composer_json, "Gemfile": gemfile, "DESCRIPTION": r_description, "pubspec.yaml": pubspec,
+}
+
+
 def parser_for(name: str) -> Callable[[str, str], list[Dependency]] | None:
-    if name == "package.json":
-        return package_json
-    if re.match(r"^requirements.*\.txt$", name) or (name.endswith(".txt") and name.startswith("requirements")):
+    found = _PARSERS.get(name)
+    if found is not None:
+        return found
+    if name.startswith("requirements") and name.endswith(".txt"):
         return requirements_txt
-    return {
-        "pyproject.toml": pyproject, "Pipfile": pipfile, "pom.xml": pom_xml, "build.gradle": build_gradle,
-        "build.gradle.kts": build_gradle, "go.mod": go_mod, "Cargo.toml": cargo_toml,
-        "composer.json": composer_json, "Gemfile": gemfile, "DESCRIPTION": r_description,
-        "pubspec.yaml": pubspec,
-    }.get(name) or (csproj if name.endswith(".csproj") else None)
+    return csproj if name.endswith(".csproj") else None
 
 
 def is_manifest(path: str) -> bool:
