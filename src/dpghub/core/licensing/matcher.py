@@ -88,6 +88,10 @@ class _Ref:
     core_wordseq: tuple  # the words those shingles cover
     core_words: int
     counts: dict  # word counts of the whole reference text
+    words: tuple  # every word of the reference, for the word-for-word fast path
+    core_text: str  # " w1 w2 ... " of the core words, and of the optional parts before and after it
+    head_text: str
+    tail_text: str
 
 
 def _shingles(words: list[str]) -> list[int]:
@@ -158,6 +162,10 @@ def _references() -> tuple[_Ref, ...]:
                 core_wordseq=core_wordseq,
                 core_words=max(1, end - start),
                 counts=dict(Counter(ws)),
+                words=tuple(ws),
+                core_text=" " + " ".join(core_wordseq) + " ",
+                head_text=" " + " ".join(ws[:start]) + " ",
+                tail_text=" " + " ".join(ws[start + len(core_wordseq):]) + " ",
             )
         )
     return tuple(refs)
@@ -171,6 +179,30 @@ def _core_index() -> dict[int, tuple[int, ...]]:
         for sh in ref.core:
             idx.setdefault(sh, []).append(r)
     return {k: tuple(v) for k, v in idx.items()}
+
+
+@lru_cache(maxsize=1)
+def _whole_texts() -> dict[tuple, _Ref]:
+    """Reference word sequence -> reference: a file that is a reference word for word (after
+    normalisation; about half the licence files of real repositories) needs no shingling."""
+    return {ref.words: ref for ref in _references()}
+
+
+def _core_with_optional_parts(words: list[str]) -> _Ref | None:
+    """The reference whose core the text holds word for word, with nothing else around it but
+    (parts of) the reference's own optional title, preamble or appendix; None otherwise. Plain
+    substring searches, so a verbatim copy of a long licence costs microseconds, not shingling."""
+    if len(words) < 40:
+        return None
+    joined = " " + " ".join(words) + " "
+    for ref in _references():
+        at = joined.find(ref.core_text)
+        if at < 0:
+            continue
+        before, after = joined[: at + 1], joined[at + len(ref.core_text) - 1 :]
+        if (before == " " or before in ref.head_text) and (after == " " or after in ref.tail_text):
+            return ref
+    return None
 
 
 def reference_ids() -> tuple[str, ...]:
@@ -291,6 +323,10 @@ def match_text(text: str | list[Token]) -> list[TextMatch]:
     if len(tokens) < N:
         return []
     words = [w for w, _ in tokens]
+    whole = _whole_texts().get(tuple(words)) or _core_with_optional_parts(words)
+    if whole is not None:
+        return [TextMatch(whole.spdx, None, "exact", 1.0, tokens[0][1], tokens[-1][1], 1.0, 0,
+                          f"matches the {whole.title} text word for word")]
     tsh = _shingles(words)
     covered = [False] * len(tsh)
     refs = _references()
