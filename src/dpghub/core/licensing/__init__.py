@@ -10,14 +10,15 @@ Public interface (other packages code against exactly this):
 - ``summarize(evidence, declared=()) -> LicenseSummary``
 - ``approval(expression, category) -> Approval``; ``CATEGORIES``
 - ``decode_text(bytes) -> str`` (UTF-8/BOM/UTF-16/cp1252, never raises)
-- ``reference_ids()``: SPDX ids of the bundled reference licence texts
+- ``reference_ids()``: SPDX ids of the bundled reference licence texts; ``preload()`` indexes them
+  now instead of at the first match
 
 Reference data is loaded lazily, once per process. Nothing here reads outside the package.
 """
 
 from .approval import CATEGORIES, approval
 from .expressions import normalize, normalize_detail
-from .matcher import reference_ids
+from .matcher import preload, reference_ids
 from .model import Approval, LicenseEvidence, LicenseSummary
 from .paths import classify_path, is_license_path, is_third_party_notice
 from .scan import scan_file, scan_spdx_tags
@@ -36,6 +37,7 @@ __all__ = [
     "is_third_party_notice",
     "normalize",
     "normalize_detail",
+    "preload",
     "reference_ids",
     "scan_file",
     "scan_spdx_tags",

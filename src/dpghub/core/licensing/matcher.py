@@ -30,7 +30,7 @@ from importlib import resources
 
 from .textnorm import Token, tokenize
 
-__all__ = ["TextMatch", "match_text", "reference_ids"]
+__all__ = ["TextMatch", "match_text", "preload", "reference_ids"]
 
 N = 5
 # A reference needs this share of its core shingles in the text to be reported at all ...
@@ -203,6 +203,13 @@ def _core_with_optional_parts(words: list[str]) -> _Ref | None:
         if (before == " " or before in ref.head_text) and (after == " " or after in ref.tail_text):
             return ref
     return None
+
+
+def preload() -> None:
+    """Load and index the reference texts now (a long-lived worker pays this once, up front)."""
+    _references()
+    _core_index()
+    _whole_texts()
 
 
 def reference_ids() -> tuple[str, ...]:

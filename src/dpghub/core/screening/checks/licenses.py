@@ -32,6 +32,9 @@ def load_licensing() -> tuple[Any, str | None]:
     missing = [name for name in INTERFACE if not callable(getattr(module, name, None))]
     if missing:
         return None, f"dpghub.core.licensing lacks {', '.join(missing)}"
+    preload = getattr(module, "preload", None)
+    if callable(preload):
+        preload()  # cached: the first screening of a process indexes the reference texts
     return module, None
 
 
