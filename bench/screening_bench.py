@@ -497,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", default=str(HERE / "corpus.json"))
     parser.add_argument("--workers", type=int, default=2, help="batch workers (the target is on 2 cores)")
     parser.add_argument("--repeat", type=int, default=2, help="per-tree timings: best of N")
-    parser.add_argument("--scancode-subset", type=int, default=30, help="trees scanned by ScanCode (0: none)")
+    parser.add_argument("--scancode-subset", type=int, default=50, help="trees scanned by ScanCode (0: none)")
     parser.add_argument("--scancode-max-files", type=int, default=1500,
                         help="DPG checkouts with more tracked files are not in the ScanCode subset")
     parser.add_argument("--scancode-processes", type=int, default=2)
