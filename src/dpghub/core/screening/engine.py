@@ -12,6 +12,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
@@ -73,20 +74,31 @@ def url_maker(source: Source, commit: str | None) -> Callable[[str, int | None],
 
 
 @contextmanager
+def _history_beside(git_dir: str, limits: Limits, where: str, work_tree: str | None = None
+                    ) -> Iterator[Callable[[], gitread.History]]:
+    """Read the history (``git log``) in a thread while the caller lists the tree (``git ls-files`` or
+    ``ls-tree``): the two git processes overlap instead of running one after the other."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dpghub-history") as pool:
+        future = pool.submit(gitread.history, git_dir, limits, where, work_tree)
+        yield future.result
+
+
+@contextmanager
 def open_tree(source: Source, limits: Limits) -> Iterator[tuple[treemod.Tree, gitread.History | None]]:
     if source.kind == "url":
         with Clone(source.location, source.display, limits) as clone:
-            hist = gitread.history(clone.git_dir, limits, source.display)
-            with treemod.objects_tree(clone.git_dir, limits, _keep, source.display) as tree:
-                yield tree, hist
+            with _history_beside(clone.git_dir, limits, source.display) as history, \
+                    treemod.objects_tree(clone.git_dir, limits, _keep, source.display) as tree:
+                yield tree, history()
     elif source.kind == "bare":
-        hist = gitread.history(source.location, limits, source.display)
-        with treemod.objects_tree(source.location, limits, _keep, source.display) as tree:
-            yield tree, hist
+        with _history_beside(source.location, limits, source.display) as history, \
+                treemod.objects_tree(source.location, limits, _keep, source.display) as tree:
+            yield tree, history()
     elif source.kind == "worktree":
         git_dir = os.path.join(source.location, ".git")
-        hist = gitread.history(git_dir, limits, source.display, work_tree=source.location)
-        yield treemod.worktree_tree(source.location, limits, _keep), hist
+        with _history_beside(git_dir, limits, source.display, source.location) as history:
+            tree = treemod.worktree_tree(source.location, limits, _keep)
+            yield tree, history()
     else:
         yield treemod.plain_tree(source.location, limits, _keep), None
 
