@@ -361,3 +361,10 @@ def test_huge_third_party_notices_are_read_in_their_head(body):
     found = {e.expression for e in ev}
     assert "MIT" in found and "Apache-2.0" not in found  # the Apache text beyond 64 KiB is not read
     assert is_third_party_notice("THIRD_PARTY_NOTICES.md") and not is_third_party_notice("LICENSE")
+
+
+def test_gnu_notice_in_a_source_header_template():
+    text = ("/**\n * Copyright (C) ${year} Example\n *\n * This program is free software: you can redistribute it and/or"
+            " modify it under the terms of the GNU\n * Lesser General Public License as published by the Free Software"
+            " Foundation, either version 3 of the\n * License, or (at your option) any later version.\n */\n")
+    assert [(e.expression, e.line) for e in scan_file("LICENSE-header.txt", text)] == [("LGPL-3.0-or-later", 4)]

@@ -98,9 +98,15 @@ def _notices(text: str) -> list[tuple[str, int, str]]:
     return out
 
 
+_COMMENT_LEADER = re.compile(r"^[ \t]*(?:/\*+|\*+/?|#+|//+|--|;+|%+)(?=[ \t]|$)", re.MULTILINE)
+
+
 def _references(text: str) -> list[tuple[str, int, str]]:
     """Licence references in prose: (expression, line, quoted phrase)."""
-    flat = re.sub(r"[ \t]*\n[ \t]*(?=\S)", lambda m: " " * len(m.group(0)), text)  # same offsets, no line breaks
+    # comment leaders of a source-header template (" * ", "# ", "// ") become blanks, then line breaks
+    # do: the same offsets, so line numbers still come from ``text``
+    flat = _COMMENT_LEADER.sub(lambda m: " " * len(m.group(0)), text)
+    flat = re.sub(r"[ \t]*\n[ \t]*(?=\S)", lambda m: " " * len(m.group(0)), flat)
     found: list[tuple[str, int, str]] = []
     for m in _GNU_NOTICE.finditer(flat):
         fam = {"general": "GPL", "lesser": "LGPL", "library": "LGPL", "affero": "AGPL"}[m.group("fam").lower()]
