@@ -16,7 +16,8 @@ Over the corpus of ``bench/corpus.json`` (prepare it with ``python bench/corpus.
 3. **DPG Hub throughput**: ``dpghub screen --batch FILE --out FILE --workers 2`` over the DPG checkouts,
    then over the package trees; wall time, trees per minute, and the peak ``VmHWM`` of each worker process
    (sampled from /proc every 50 ms) and ``getrusage(RUSAGE_CHILDREN).ru_maxrss``.
-4. **ScanCode** (own venv, ``bench/install-scancode.sh``) on a deterministic subset: per tree
+4. **ScanCode** (own venv, ``bench/install-scancode.sh``) on a deterministic subset (``choose_subset``: the
+   first 26 DPG checkouts of at most 1,500 files and every package tree, in sha1 order of their names): per tree
    ``scancode --license --classify --summary --only-findings --strip-root --json OUT --processes 2 TREE``
    (``--classify --summary`` are cheap post-scan steps that flag top-level key files and give ScanCode's
    own declared licence). Timed per tree; ScanCode's fixed start-up (loading its licence index) is
@@ -36,7 +37,7 @@ is the AND of the distinct expressions of the chosen files, simplified; no such 
 ScanCode's ``summary.declared_license_expression`` is reported beside it (converted to SPDX).
 
     .venv/bin/python bench/screening_bench.py                 # everything, prints the figures table
-    .venv/bin/python bench/screening_bench.py --scancode-subset 0   # without ScanCode
+    .venv/bin/python bench/screening_bench.py --scancode-dpg 0 --scancode-packages 0   # without ScanCode
 
 Results (JSON lines per tree, ScanCode outputs, the summary) go to ``bench/.work/results/``.
 """
@@ -442,17 +443,16 @@ def pct(values: list[float], q: float) -> float:
     return ordered[k]
 
 
-def choose_subset(items: list[dict], size: int, max_files: int) -> list[dict]:
-    """Deterministic: per kind, trees in sha1(key) order (DPG checkouts above max_files tracked files are
-    left out to keep ScanCode's run within budget); about half DPG, a quarter each PyPI and npm."""
-    if size <= 0:
-        return []
-    quota = {"dpg": size - 2 * (size // 4), "pypi": size // 4, "npm": size // 4}
+def choose_subset(items: list[dict], dpg: int, packages: int, max_files: int) -> list[dict]:
+    """Deterministic: per kind, trees in sha1(key) order; the first ``dpg`` DPG checkouts of at most
+    ``max_files`` tracked files (ScanCode needs minutes to hours on the large ones) and the first
+    ``packages`` trees of each package registry (cheap for ScanCode, so the default takes them all)."""
+    quota = {"dpg": dpg, "pypi": packages, "npm": packages}
     chosen = []
     for kind, n in quota.items():
         pool = [i for i in items if i["kind"] == kind and (kind != "dpg" or (i.get("files") or 0) <= max_files)]
         pool.sort(key=lambda i: hashlib.sha1(i["key"].encode()).hexdigest())
-        chosen += pool[:n]
+        chosen += pool[: max(0, n)]
     return chosen
 
 
@@ -497,7 +497,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", default=str(HERE / "corpus.json"))
     parser.add_argument("--workers", type=int, default=2, help="batch workers (the target is on 2 cores)")
     parser.add_argument("--repeat", type=int, default=2, help="per-tree timings: best of N")
-    parser.add_argument("--scancode-subset", type=int, default=50, help="trees scanned by ScanCode (0: none)")
+    parser.add_argument("--scancode-dpg", type=int, default=26, help="DPG checkouts scanned by ScanCode (0: none)")
+    parser.add_argument("--scancode-packages", type=int, default=42,
+                        help="trees of each package registry scanned by ScanCode (0: none; default: all)")
     parser.add_argument("--scancode-max-files", type=int, default=1500,
                         help="DPG checkouts with more tracked files are not in the ScanCode subset")
     parser.add_argument("--scancode-processes", type=int, default=2)
@@ -548,7 +550,7 @@ def main(argv: list[str] | None = None) -> int:
     children_maxrss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     # 4: ScanCode on the subset
-    subset = choose_subset(items, args.scancode_subset, args.scancode_max_files)
+    subset = choose_subset(items, args.scancode_dpg, args.scancode_packages, args.scancode_max_files)
     sc_rows: dict[str, dict] = {}
     startup = None
     if subset:
