@@ -137,11 +137,11 @@ def _root_licence_files(ev: list[LicenseEvidence]) -> tuple[str | None, list[Lic
 
     The top-level licence files and the known licences of the REUSE ``LICENSES/`` folder are read
     together (AND: each part of the repository is under one of them); a text in ``LICENSES/`` that
-    matches no licence is set aside when the top level names one. Third-party notices never count. A pointer file ("either of the licences in LICENSE.APACHE or
-    LICENSE.BSD") stands for its targets, combined with OR or AND as it says. A file whose text matches
-    no licence is set aside when another file names the licence if it is a copyright notice or a header
-    template (``_NOT_A_GRANT``); any other such file, and a modified licence text, make the root
-    NOASSERTION.
+    matches no licence is set aside when the top level names one. Third-party notices never count.
+    A pointer file ("either of the licences in LICENSE.APACHE or LICENSE.BSD") stands for its
+    targets, combined with OR or AND as it says. A file whose text matches no licence is set aside
+    when another file names the licence if it is a copyright notice or a header template
+    (``_NOT_A_GRANT``); any other such file, and a modified licence text, make the root NOASSERTION.
     """
     files = [e for e in ev if e.kind == "license-file" and _usable(e)]
     top = [e for e in files if _top(e.path) and not _third_party(e.path)]
