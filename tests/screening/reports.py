@@ -57,6 +57,8 @@ def report_json(*, root: str = "GPL-3.0-only", commit: str = COMMIT, source: str
         "licenses": {"available": True, "root_expression": root, "approval": "approved",
                      "approval_reasons": [f"{root}: OSI-approved - approved for Open Software"],
                      "expressions": [root], "conflicts": [], "declared": ["MIT"],
+                     "notes": ["COPYRIGHT.TXT: licence-like text that matches no known licence; "
+                               "not used for the root licence"],
                      "evidence": [{"expression": root, "kind": "license-file", "path": "LICENSE", "line": 1,
                                    "confidence": 1.0, "method": "exact"}]},
         "health": [

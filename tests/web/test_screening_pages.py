@@ -62,6 +62,8 @@ def test_latest_screening_with_licence_change_flag(client, dhis2):
             f'rel="nofollow noopener"><code>{COMMIT[:12]}</code></a></dd>') in section
     assert ('<dt>Root licence</dt><dd><code>GPL-3.0-only</code> · <span class="approval approval-approved">'
             'Approved open licence for this category</span>') in section
+    assert ("<li>COPYRIGHT.TXT: licence-like text that matches no known licence; not used for the root licence</li>"
+            in section)
     assert ("<summary>Indicators: Met 2 · Likely met 2 · Not found 5 · Failed 1 · Needs a human 1</summary>"
             in section)
     codes = re.findall(r'<h4><span class="code">([0-9a-c]+)</span>', section)

@@ -89,6 +89,7 @@ class ReportView:
     approval_label: str
     approval_reasons: list[str]
     license_conflicts: list[str]
+    license_notes: list[str]
     findings: list[FindingView]
     tally: list[tuple[str, int]]
     signals: list[SignalView]
@@ -179,6 +180,7 @@ def _report_view(run: ScreeningRun, indicator_title) -> ReportView:
         approval_label=labels.from_table(labels.LICENSE_APPROVAL, approval),
         approval_reasons=[str(reason) for reason in licenses.get("approval_reasons", []) or []],
         license_conflicts=[str(conflict) for conflict in licenses.get("conflicts", []) or []],
+        license_notes=[str(note) for note in licenses.get("notes", []) or []],
         findings=findings,
         tally=_tally([finding.status for finding in findings], labels.SCREENING_STATUS),
         signals=signals,
