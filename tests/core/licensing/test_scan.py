@@ -145,6 +145,7 @@ def test_pointer_file_either_gives_or(body):
     assert s.root_expression == "Apache-2.0 OR BSD-2-Clause"
     assert s.conflicts == ()
     assert s.notes == ("LICENSE refers to LICENSE.APACHE, LICENSE.BSD: read as Apache-2.0 OR BSD-2-Clause",)
+    assert s.expressions == ("Apache-2.0", "BSD-2-Clause")
 
 
 def test_pointer_to_missing_file_is_not_asserted():

@@ -279,7 +279,8 @@ def summarize(evidence: Sequence[LicenseEvidence], declared: Sequence[str] = ())
 
     expressions: list[str] = []
     for e in ev:
-        if _usable(e) and e.expression not in expressions:
+        # a pointer names no licence itself: what it points to is listed through its targets
+        if _usable(e) and e.method != "pointer" and e.expression not in expressions:
             expressions.append(e.expression)
     uniq_conflicts = list(dict.fromkeys(conflicts))
     return LicenseSummary(root_expression, tuple(ev), tuple(expressions), tuple(uniq_conflicts),
