@@ -345,10 +345,12 @@ def scancode_argv(tree: Path, out: Path, processes: int = 2) -> list[str]:
             "--json", str(out), "--processes", str(processes), "--quiet", str(tree)]
 
 
-def run_scancode(items: list[dict], processes: int, version: str, reuse: bool = False) -> list[dict]:
+def run_scancode(items: list[dict], processes: int, version: str, reuse: bool = False,
+                 stored_only: bool = False) -> list[dict]:
     """ScanCode on each tree. With ``reuse``, a tree whose row was stored by an earlier run of the same
     ScanCode version on the same tree version (commit or package version) is not scanned again: its
-    stored row (answer and wall time) is used and marked ``reused``."""
+    stored row (answer and wall time) is used and marked ``reused``. With ``stored_only`` a tree
+    without such a row is left out of the subset (the report says how many)."""
     outdir = RESULTS / "scancode"
     outdir.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -365,6 +367,9 @@ def run_scancode(items: list[dict], processes: int, version: str, reuse: bool = 
                     f"{row.get('scanned_at')}) root={row.get('root')}")
                 rows.append(row)
                 continue
+        if stored_only:
+            log(f"  scancode {n}/{len(items)} {item['key']}: no stored row, left out (--scancode-stored-only)")
+            continue
         out.unlink(missing_ok=True)
         t0 = time.perf_counter()
         proc = subprocess.run(scancode_argv(CORPUS / item["path"], out, processes), capture_output=True, check=False,
@@ -509,6 +514,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scancode-reuse", action="store_true",
                         help="reuse ScanCode rows stored by an earlier run (same ScanCode, same tree version); "
                              "the report says how many were reused")
+    parser.add_argument("--scancode-stored-only", action="store_true",
+                        help="with --scancode-reuse: leave out the trees that have no stored row instead of "
+                             "scanning them")
     parser.add_argument("--scancode-only", action="store_true",
                         help="run only ScanCode on the subset (stores its rows for --scancode-reuse)")
     args = parser.parse_args(argv)
@@ -566,7 +574,9 @@ def main(argv: list[str] | None = None) -> int:
             startup = scancode_startup()
             log(f"  ScanCode start-up on an empty tree: {startup:.1f}s")
             sc_rows = {r["key"]: r for r in run_scancode(subset, args.scancode_processes, version,
-                                                         reuse=args.scancode_reuse)}
+                                                         reuse=args.scancode_reuse or args.scancode_stored_only,
+                                                         stored_only=args.scancode_stored_only)}
+            info["scancode_subset_planned"] = len(subset)
     if args.scancode_only:
         log(f"ScanCode rows stored in {RESULTS / 'scancode'}")
         return 0
@@ -725,6 +735,10 @@ def print_report(s: dict) -> None:
             (sc["speedup_without_startup"] or 0) >= TARGET_SPEEDUP)
         if sc["reused"]:
             add("ScanCode rows reused from an earlier run (--scancode-reuse)", f"{len(sc['reused'])}/{sc['subset']}",
+                "(info)", None)
+        planned = m.get("scancode_subset_planned")
+        if planned and planned != sc["subset"]:
+            add("ScanCode subset: trees left out for want of a stored row", f"{planned - sc['subset']} of {planned}",
                 "(info)", None)
         add("Speed vs ScanCode, per tree (without start-up)", f"median {_fmt(sc['speedup_per_tree_median'])}x, "
             f"min {_fmt(sc['speedup_per_tree_min'])}x", "(info)", None)
