@@ -369,3 +369,14 @@ def test_gnu_notice_in_a_source_header_template():
             " modify it under the terms of the GNU\n * Lesser General Public License as published by the Free Software"
             " Foundation, either version 3 of the\n * License, or (at your option) any later version.\n */\n")
     assert [(e.expression, e.line) for e in scan_file("LICENSE-header.txt", text)] == [("LGPL-3.0-or-later", 4)]
+
+
+def test_bsd_clause_three_with_an_organisation_in_place_of_the_holder(body):
+    text = body("bsd-3-clause").replace(
+        "Neither the name of the copyright holder nor the names of its",
+        "Neither the names of the Mozilla Foundation nor the names of project")
+    assert "Mozilla Foundation" in text
+    assert [(e.expression, e.method) for e in scan_file("LICENSE", text)] == [("BSD-3-Clause", "dice")]
+    # a real change in the same place is still a change
+    changed = text.replace("may be used to endorse", "may never be used, not even to endorse")
+    assert [e.expression for e in scan_file("LICENSE", changed)] == ["NOASSERTION"]

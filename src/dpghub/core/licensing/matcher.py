@@ -25,6 +25,7 @@ import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
 
@@ -281,6 +282,36 @@ def _changes(runs: list[list[str]], _words) -> int:
     return len(singles) + sum(len(r) for r in runs if len(r) > 1)
 
 
+def _word_diff(ins_runs: list[list[str]], del_runs: list[list[str]]) -> tuple[list[list[str]], list[list[str]]]:
+    """Narrow each inserted run and the deleted run it replaces to the words that really differ.
+
+    A substitution makes every shingle around it unknown, so the uncovered runs on both sides also
+    hold the unchanged words between nearby edits ("names of the Mozilla Foundation nor the names of
+    project" for "name of the copyright holder nor the names of its"). Paired runs (sharing two or
+    more words) are compared word by word; only the unmatched stretches remain.
+    """
+    ins_out: list[list[str]] = []
+    used: set[int] = set()
+    del_out: list[list[str]] = []
+    for run in ins_runs:
+        words = set(run)
+        k = next((k for k, d in enumerate(del_runs) if k not in used and len(words & set(d)) >= 2), None)
+        if k is None:
+            ins_out.append(run)
+            continue
+        used.add(k)
+        other = del_runs[k]
+        for tag, i1, i2, j1, j2 in SequenceMatcher(None, run, other, autojunk=False).get_opcodes():
+            if tag == "equal":
+                continue
+            if i2 > i1:
+                ins_out.append(run[i1:i2])
+            if j2 > j1:
+                del_out.append(other[j1:j2])
+    del_out += [d for k, d in enumerate(del_runs) if k not in used]
+    return ins_out, del_out
+
+
 ANCHOR = 8  # consecutive shared shingles (~12 words) that anchor a region's ends
 
 
@@ -429,6 +460,7 @@ def _align(tokens, tsh, covered, ref: _Ref, where: dict[int, list[int]], free: s
     # replaced; words of the reference core that no shingle of the span covers were deleted.
     ins_runs = _uncovered_runs(tsh[a : b + 1], ref.shingles, [w for w, _ in tokens[a : b + N]])
     del_runs = _uncovered_runs(ref.core_seq, span_set, ref.core_wordseq)
+    ins_runs, del_runs = _word_diff(ins_runs, del_runs)
     ins_words = [len(r) for r in ins_runs]
     # template variables: "the copyright holder", "its contributors" replaced by a name
     del_runs = [k for k in ([w for w in r if w not in _VARIABLE_WORDS] for r in del_runs) if k]
