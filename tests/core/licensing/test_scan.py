@@ -380,3 +380,23 @@ def test_bsd_clause_three_with_an_organisation_in_place_of_the_holder(body):
     # a real change in the same place is still a change
     changed = text.replace("may be used to endorse", "may never be used, not even to endorse")
     assert [e.expression for e in scan_file("LICENSE", changed)] == ["NOASSERTION"]
+
+
+def test_two_long_licences_with_a_shared_clause_and_a_choice_between_them(body):
+    header = ("DOMPurify\n\nDOMPurify is free software; you can redistribute it and/or modify it under the\n"
+              "terms of either:\n\na) the Apache License Version 2.0, or\nb) the Mozilla Public License Version 2.0\n\n"
+              "-----\n\n")
+    text = header + body("apache-2.0") + "\n\n-----\n\n" + body("mpl-2.0")
+    ev = scan_file("LICENSE", text)
+    assert [(e.expression, e.method) for e in ev] == [("Apache-2.0 OR MPL-2.0", "dual")]
+    manifest = scan_file("package.json", '{"name": "x", "license": "(MPL-2.0 OR Apache-2.0)"}')
+    s = summarize(ev + manifest)
+    assert s.root_expression == "Apache-2.0 OR MPL-2.0"
+    assert s.conflicts == ()
+
+
+def test_a_deprecated_gnu_id_in_a_manifest_is_no_conflict_with_the_same_text(body):
+    ev = scan_file("COPYING", body("gpl-2.0")) + scan_file("package.json", '{"name": "x", "license": "GPL-2.0"}')
+    s = summarize(ev)
+    assert s.root_expression == "GPL-2.0-only"
+    assert s.conflicts == ()

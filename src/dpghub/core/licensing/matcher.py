@@ -90,6 +90,7 @@ class _Ref:
     core_words: int
     counts: dict  # word counts of the whole reference text
     words: tuple  # every word of the reference, for the word-for-word fast path
+    order: dict  # core shingle -> its first index in the core, to keep matches in the reference's order
     core_text: str  # " w1 w2 ... " of the core words, and of the optional parts before and after it
     head_text: str
     tail_text: str
@@ -164,6 +165,7 @@ def _references() -> tuple[_Ref, ...]:
                 core_words=max(1, end - start),
                 counts=dict(Counter(ws)),
                 words=tuple(ws),
+                order={sh: i for i, sh in reversed(list(enumerate(core_seq)))},
                 core_text=" " + " ".join(core_wordseq) + " ",
                 head_text=" " + " ".join(ws[:start]) + " ",
                 tail_text=" " + " ".join(ws[start + len(core_wordseq):]) + " ",
@@ -315,6 +317,28 @@ def _word_diff(ins_runs: list[list[str]], del_runs: list[list[str]]) -> tuple[li
 ANCHOR = 8  # consecutive shared shingles (~12 words) that anchor a region's ends
 
 
+def _ordered_anchors(core_pos: list[int], tsh: list[int], order: dict[int, int]) -> tuple[int, int] | None:
+    """Anchors that respect the reference's order: the run of >= ANCHOR consecutive shared shingles
+    that starts earliest *in the reference* opens the region, the one that ends latest closes it.
+
+    A phrase two licences share (the Apache and MPL limitation-of-liability clauses) can appear in
+    the text before the licence it belongs to; as the first run in text order it would stretch the
+    region back over the other licence. None when the runs do not give a forward region.
+    """
+    runs = []
+    start = 0
+    for k in range(1, len(core_pos) + 1):
+        if k == len(core_pos) or core_pos[k] != core_pos[k - 1] + 1:
+            if k - start >= ANCHOR:
+                runs.append((core_pos[start], core_pos[k - 1]))
+            start = k
+    if not runs:
+        return None
+    first = min(runs, key=lambda r: (order.get(tsh[r[0]], 1 << 30), r[0]))[0]
+    last = max(runs, key=lambda r: (order.get(tsh[r[1]], -1), r[1]))[1]
+    return (first, last) if first <= last else None
+
+
 def _anchors(core_pos: list[int]) -> tuple[int, int]:
     """First position of the first run of >= ANCHOR consecutive positions, last of the last."""
     n = len(core_pos)
@@ -446,7 +470,7 @@ def _align(tokens, tsh, covered, ref: _Ref, where: dict[int, list[int]], free: s
         return None
     # anchor the region on long runs of shared text: a stray shared phrase in a neighbouring
     # licence or note must not stretch the region over it
-    a, b = _anchors(core_pos)
+    a, b = _ordered_anchors(core_pos, tsh, ref.order) or _anchors(core_pos)
     # the region this licence explains: from the anchors, grown over adjacent text that the
     # reference has (its title before, its appendix after), never over a gap of N words
     s2 = a

@@ -133,7 +133,7 @@ def _references(text: str) -> list[tuple[str, int, str]]:
 # follow are alternatives, not all binding at once.
 _DUAL = re.compile(
     r"dual[- ]?licen[sc]|multi[- ]?licen[sc]|at (?:your|the user'?s?|licensee'?s?) (?:option|choice|discretion)"
-    r"|under (?:the )?(?:terms of )?either\b|\beither\b[^.]{0,160}?\bor\b|you (?:may|can) choose",
+    r"|under\s+(?:the\s+)?(?:terms\s+of\s+)?either\b|\beither\b[^.]{0,160}?\bor\b|you\s+(?:may|can)\s+choose",
     re.IGNORECASE,
 )
 # A short licence file that sends the reader to other licence files.

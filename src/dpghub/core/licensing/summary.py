@@ -253,8 +253,8 @@ def summarize(evidence: Sequence[LicenseEvidence], declared: Sequence[str] = ())
             if (
                 relevant
                 and e.expression != NOASSERTION
-                and not _same(_as_stated(e), root_expression)
-                and not any(_same(_as_stated(e), r.expression) for r in root_source)
+                and not any(_same(x, root_expression) for x in (e.expression, _as_stated(e)))
+                and not any(_same(x, r.expression) for r in root_source for x in (e.expression, _as_stated(e)))
             ):
                 conflicts.append(
                     f"{e.path} says {e.expression} but the root licence file ({_where(root_source)}) "
