@@ -28,7 +28,7 @@ def test_no_django_and_no_shared_paths():
 
 def test_reference_data_ships_with_sources():
     ids = reference_ids()
-    assert len(ids) == 53
+    assert len(ids) == 54
     assert {"MIT", "Apache-2.0", "GPL-3.0-only", "CC-BY-SA-4.0", "ODbL-1.0", "CC0-1.0"} <= set(ids)
     readme = (PKG / "data" / "README.md").read_text(encoding="utf-8")
     assert "choosealicense" in readme and "MIT" in readme

@@ -318,7 +318,8 @@ def test_evidence_is_frozen():
         e.expression = "X"  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("name", ["python-2.0", "psf-2.0", "cc-by-3.0", "cc-by-sa-3.0", "odc-by-1.0", "pddl-1.0"])
+@pytest.mark.parametrize("name", ["python-2.0", "psf-2.0", "cc-by-3.0", "cc-by-sa-3.0", "odc-by-1.0", "pddl-1.0",
+                                  "afl-2.1"])
 def test_added_reference_texts_match_themselves(name):
     raw = (Path(__file__).parents[3] / "src/dpghub/core/licensing/data/texts" / f"{name}.txt").read_text()
     spdx = raw.split("spdx-id: ", 1)[1].split("\n", 1)[0]
@@ -399,4 +400,13 @@ def test_a_deprecated_gnu_id_in_a_manifest_is_no_conflict_with_the_same_text(bod
     ev = scan_file("COPYING", body("gpl-2.0")) + scan_file("package.json", '{"name": "x", "license": "GPL-2.0"}')
     s = summarize(ev)
     assert s.root_expression == "GPL-2.0-only"
+    assert s.conflicts == ()
+
+
+def test_a_manifest_naming_one_alternative_agrees_with_a_dual_licence(body):
+    ev = scan_file("LICENSE", "Dual licensed: you may use it under the MIT license or the Apache license.\n\n"
+                              + body("mit") + "\n\n" + body("apache-2.0"))
+    ev += scan_file("package.json", '{"name": "x", "license": "MIT"}')
+    s = summarize(ev)
+    assert s.root_expression == "MIT OR Apache-2.0"
     assert s.conflicts == ()

@@ -128,6 +128,14 @@ def _as_stated(e: LicenseEvidence) -> str:
     return e.expression
 
 
+def _one_of(expression: str, choice: str) -> bool:
+    """Is ``expression`` one of the alternatives of ``choice`` ("MIT" of "MIT OR AFL-2.1")? A manifest
+    that names the alternative the project ships under agrees with a dual-licensed root."""
+    if "(" in choice or " OR " not in choice or " AND " in choice:
+        return False
+    return any(_same(expression, alternative) for alternative in choice.split(" OR "))
+
+
 def _file_expression(evs: list[LicenseEvidence]) -> str | None:
     return _combine([e.expression for e in evs])
 
@@ -253,7 +261,8 @@ def summarize(evidence: Sequence[LicenseEvidence], declared: Sequence[str] = ())
             if (
                 relevant
                 and e.expression != NOASSERTION
-                and not any(_same(x, root_expression) for x in (e.expression, _as_stated(e)))
+                and not any(_same(x, root_expression) or _one_of(x, root_expression)
+                            for x in (e.expression, _as_stated(e)))
                 and not any(_same(x, r.expression) for r in root_source for x in (e.expression, _as_stated(e)))
             ):
                 conflicts.append(
