@@ -83,6 +83,7 @@ _GNU_NOTICE = re.compile(
 )
 
 
+_GNU_FAMILY = {"general": "GPL", "lesser": "LGPL", "library": "LGPL", "affero": "AGPL"}
 # MPL-2.0 Exhibit A: "This Source Code Form is subject to the terms of the Mozilla Public License, v. 2.0."
 _MPL_NOTICE = re.compile(r"subject\s+to\s+the\s+terms\s+of\s+the\s+mozilla\s+public\s+licen[sc]e,?\s+v(?:ersion)?\.?\s*"
                          r"(?P<ver>[12]\.[01])", re.IGNORECASE)
@@ -109,7 +110,7 @@ def _references(text: str) -> list[tuple[str, int, str]]:
     flat = re.sub(r"[ \t]*\n[ \t]*(?=\S)", lambda m: " " * len(m.group(0)), flat)
     found: list[tuple[str, int, str]] = []
     for m in _GNU_NOTICE.finditer(flat):
-        fam = {"general": "GPL", "lesser": "LGPL", "library": "LGPL", "affero": "AGPL"}[m.group("fam").lower()]
+        fam = _GNU_FAMILY[m.group("fam").lower()]
         expr, _ = normalize_detail(f"{fam}-{m.group('ver')}{'+' if m.group('later') else ''}")
         if expr is None:
             expr, _ = normalize_detail(f"{fam} {m.group('ver')}{' or later' if m.group('later') else ''}")
@@ -157,20 +158,23 @@ def _pointer(relpath: str, text: str, kind: str, tokens: list) -> LicenseEvidenc
     if kind != "license-file" or len(tokens) > POINTER_MAX_WORDS:
         return None
     own = relpath.replace("\\", "/").rsplit("/", 1)[-1].lower()
-    names = []
+    names: list[str] = []
+    first = -1
     for m in _POINTED.finditer(text):
         if m.start() and text[m.start() - 1] in "/.:#?=":  # part of a URL ("gnu.org/licenses/gpl.html")
             continue
         name = m.group(0).rstrip(".")
+        # a bare word "license" in prose is not a file name: keep names with a suffix or a folder,
+        # and not the words of an SPDX tag ("License-Identifier")
+        if not (any(c in name for c in "./-_") or name.isupper()) or "identifier" in name.lower():
+            continue
         if name.lower() != own and name.lower() not in [n.lower() for n in names]:
             names.append(name)
-    # a bare word "license" in prose is not a file name: keep names with a suffix or a folder, and
-    # not the words of an SPDX tag ("License-Identifier")
-    names = [n for n in names if (any(c in n for c in "./-_") or n.isupper()) and "identifier" not in n.lower()]
+            first = m.start() if first < 0 else first
     if not names:
         return None
     op = "OR" if len(names) > 1 and _CHOICE.search(text) else "AND"
-    line = text.count("\n", 0, _POINTED.search(text).start()) + 1  # type: ignore[union-attr]
+    line = text.count("\n", 0, first) + 1
     return LicenseEvidence("NOASSERTION", kind, relpath, line, 0.6, "pointer",
                            f"{relpath}: refers to {f' {op.lower()} '.join(names)} for the licence text",
                            tuple(names), op)
@@ -189,7 +193,7 @@ def _gnu_later(outside: str) -> set[str]:
     out = set()
     for m in _GNU_NOTICE.finditer(flat):
         if m.group("later"):
-            fam = {"general": "GPL", "lesser": "LGPL", "library": "LGPL", "affero": "AGPL"}[m.group("fam").lower()]
+            fam = _GNU_FAMILY[m.group("fam").lower()]
             ver = m.group("ver") if "." in m.group("ver") else m.group("ver") + ".0"
             out.add(f"{fam}-{ver}")
     return out

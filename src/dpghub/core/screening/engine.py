@@ -86,13 +86,17 @@ def _history_beside(git_dir: str, limits: Limits, where: str, work_tree: str | N
 @contextmanager
 def open_tree(source: Source, limits: Limits) -> Iterator[tuple[treemod.Tree, gitread.History | None]]:
     if source.kind == "url":
-        with Clone(source.location, source.display, limits) as clone:
-            with _history_beside(clone.git_dir, limits, source.display) as history, \
-                    treemod.objects_tree(clone.git_dir, limits, _keep, source.display) as tree:
-                yield tree, history()
+        with (
+            Clone(source.location, source.display, limits) as clone,
+            _history_beside(clone.git_dir, limits, source.display) as history,
+            treemod.objects_tree(clone.git_dir, limits, _keep, source.display) as tree,
+        ):
+            yield tree, history()
     elif source.kind == "bare":
-        with _history_beside(source.location, limits, source.display) as history, \
-                treemod.objects_tree(source.location, limits, _keep, source.display) as tree:
+        with (
+            _history_beside(source.location, limits, source.display) as history,
+            treemod.objects_tree(source.location, limits, _keep, source.display) as tree,
+        ):
             yield tree, history()
     elif source.kind == "worktree":
         git_dir = os.path.join(source.location, ".git")
