@@ -410,3 +410,10 @@ def test_a_manifest_naming_one_alternative_agrees_with_a_dual_licence(body):
     s = summarize(ev)
     assert s.root_expression == "MIT OR Apache-2.0"
     assert s.conflicts == ()
+
+
+def test_mpl_notice_in_a_comment_block():
+    text = ("/*\n * Copyright (C) The OpenCRVS Authors\n *\n * This Source Code Form is subject to the terms of the\n"
+            " * Mozilla Public License, v. 2.0. If a copy of the MPL was not distributed with\n"
+            " * this file, You can obtain one at https://mozilla.org/MPL/2.0/.\n */\n")
+    assert [(e.expression, e.line) for e in scan_file("license-header.txt", text)] == [("MPL-2.0", 4)]

@@ -89,10 +89,11 @@ _MPL_NOTICE = re.compile(r"subject\s+to\s+the\s+terms\s+of\s+the\s+mozilla\s+pub
                          r"(?P<ver>[12]\.[01])", re.IGNORECASE)
 
 
-def _notices(text: str) -> list[tuple[str, int, str]]:
-    """Standard licence notices (MPL Exhibit A) in prose: (expression, line, phrase)."""
+def _notices(text: str, flat: str | None = None) -> list[tuple[str, int, str]]:
+    """Standard licence notices (MPL Exhibit A) in prose: (expression, line, phrase). ``flat`` is
+    ``text`` with comment leaders blanked (same offsets), searched instead when given."""
     out = []
-    for m in _MPL_NOTICE.finditer(text):
+    for m in _MPL_NOTICE.finditer(flat if flat is not None else text):
         expr, _ = normalize_detail(f"MPL-{m.group('ver')}")
         if expr:
             out.append((expr, text.count("\n", 0, m.start()) + 1, " ".join(m.group(0).split())[:120]))
@@ -116,7 +117,7 @@ def _references(text: str) -> list[tuple[str, int, str]]:
             expr, _ = normalize_detail(f"{fam} {m.group('ver')}{' or later' if m.group('later') else ''}")
         if expr:
             found.append((expr, text.count("\n", 0, m.start()) + 1, m.group(0)[:120]))
-    found += _notices(text)
+    found += _notices(text, flat)
     if found:
         return found
     for rx in _REF_PATTERNS:
