@@ -401,14 +401,17 @@ def match_text(text: str | list[Token]) -> list[TextMatch]:
     for i, sh in enumerate(tsh):
         where.setdefault(sh, []).append(i)
     free = set(where)  # shingles with at least one position not yet explained
+    uncovered = {sh: len(at) for sh, at in where.items()}  # positions of each shingle not yet explained
+    # per reference, its core shingles among the free shingles of the text: counted once through the
+    # inverted index, then kept up to date as shingles are explained (a round costs what it explains)
+    posting = {sh: index[sh] for sh in free if sh in index}
+    hits = [0] * len(refs)
+    for rs in posting.values():
+        for r in rs:
+            hits[r] += 1
     while True:
         if len(free) < N:
             break
-        # count, per reference, its core shingles present in the text (one pass, inverted index)
-        hits = [0] * len(refs)
-        for sh in free:
-            for r in index.get(sh, ()):
-                hits[r] += 1
         cands = [
             (h, refs[r]) for r, h in enumerate(hits)
             if h and refs[r].spdx not in tried and h >= MIN_COVERAGE_REPORT * len(refs[r].core)
@@ -437,10 +440,15 @@ def match_text(text: str | list[Token]) -> list[TextMatch]:
         results.append(m[0])
         s, e = m[1]
         for i in range(s, min(e + 1, len(covered))):
+            if covered[i]:
+                continue
             covered[i] = True
-        for sh in set(tsh[s : e + 1]):
-            if all(covered[i] for i in where[sh]):
+            sh = tsh[i]
+            uncovered[sh] -= 1
+            if not uncovered[sh]:  # every position of this shingle is now explained
                 free.discard(sh)
+                for r in posting.get(sh, ()):
+                    hits[r] -= 1
     results.sort(key=lambda r: r.start_line)
     return results
 

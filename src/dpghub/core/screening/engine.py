@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 import dpghub
@@ -53,7 +54,11 @@ KEEP_NAME = re.compile(r"^(?:README|LICEN[CS]E|COPYING|NOTICE|COPYRIGHT|SECURITY
 def _keep(entry: treemod.FileEntry) -> bool:
     if "/" not in entry.path or entry.path.startswith(".github/"):
         return True
-    name = entry.path.rsplit("/", 1)[-1]
+    return _kept_name(entry.path.rpartition("/")[2])
+
+
+@lru_cache(maxsize=8192)
+def _kept_name(name: str) -> bool:
     return bool(KEEP_NAME.match(name)) or is_manifest(name)
 
 

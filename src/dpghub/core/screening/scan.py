@@ -100,9 +100,14 @@ def window_for(entry: FileEntry) -> int:
     window = WINDOWS.get(entry.kind, 0)
     if entry.kind == "doc" and entry.path.endswith((".html", ".htm", ".ipynb")):
         window = HTML_WINDOW
-    if entry.depth and LOW_VALUE_DIRS.intersection(entry.path.lower().split("/")[:-1]):
+    if entry.depth and _low_value_folder(entry.path.rpartition("/")[0]):
         window = min(window, LOW_VALUE_WINDOW)
     return window
+
+
+@lru_cache(maxsize=8192)
+def _low_value_folder(folder: str) -> bool:
+    return not LOW_VALUE_DIRS.isdisjoint(folder.lower().split("/"))
 
 
 @lru_cache(maxsize=8)
@@ -140,10 +145,15 @@ class Scanner:
     automata: dict[str, tuple[ahocorasick_rs.AhoCorasick, list[tuple[str, list[Pattern]]]]] = field(
         default_factory=dict)
 
+    order: dict[str, int] = field(default_factory=dict)
+    by_name: dict[str, Pattern] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
         names = [p.name for p in self.patterns]
         if len(names) != len(set(names)):
             raise ValueError("pattern names must be unique")
+        self.order = {name: n for n, name in enumerate(names)}
+        self.by_name = {p.name: p for p in self.patterns}
         for p in self.patterns:
             self.hits.setdefault(p.name, [])
         self.needle_index, self.automata = _automata(tuple(self.patterns))
@@ -157,18 +167,19 @@ class Scanner:
         if found is None:
             return
         automaton, unlocked = found
+        numbers = {number for number, _start, _end in automaton.find_matches_as_indexes(low, overlapping=True)}
+        if not numbers:
+            return
         active: dict[str, list[str]] = {}  # pattern name -> the needles of it found in this file
-        for number in {number for number, _start, _end in automaton.find_matches_as_indexes(low, overlapping=True)}:
+        for number in numbers:
             needle, patterns = unlocked[number]
             for p in patterns:
                 active.setdefault(p.name, []).append(needle)
-        if not active:
-            return
         same_offsets = len(low) == min(len(text), window)
-        for pattern in self.patterns:  # declaration order keeps results deterministic
-            if pattern.name not in active:
-                continue
-            found = self.hits[pattern.name]
+        order = self.order
+        for name in sorted(active, key=order.__getitem__):  # declaration order keeps results deterministic
+            pattern = self.by_name[name]
+            found = self.hits[name]
             if len(found) >= pattern.max_total:
                 continue
             if pattern.path_filter is not None and not pattern.path_filter(entry.path):

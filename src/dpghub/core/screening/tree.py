@@ -14,6 +14,7 @@ import os
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Self
 
 from dpghub.core.screening import gitread
@@ -58,22 +59,27 @@ def safe_display(path: str) -> str:
 
 def file_kind(path: str) -> str:
     """``doc`` | ``code`` | ``config`` | ``other`` (read, sniffed) | ``skip`` (never read)."""
-    name = path.rsplit("/", 1)[-1]
+    return _kind_of_name(path.rsplit("/", 1)[-1])
+
+
+_SPECIAL_CONFIG = frozenset({"Makefile", "Gemfile", "Pipfile", "DESCRIPTION", "CODEOWNERS", "Containerfile",
+                             "Procfile", "Vagrantfile"})
+# extension -> kind, in the order of precedence (skip, then doc, code, config)
+_EXT_KIND = {**{e: "config" for e in CONFIG_EXT}, **{e: "code" for e in CODE_EXT}, **{e: "doc" for e in DOC_EXT},
+             **{e: "skip" for e in SKIP_EXT | BINARY_EXT}}
+
+
+@lru_cache(maxsize=16384)
+def _kind_of_name(name: str) -> str:
     if name in SKIP_NAMES or name.endswith((".min.js", ".min.css", ".bundle.js")):
         return "skip"
+    if name.startswith("Dockerfile") or name in _SPECIAL_CONFIG:
+        return "config"
     dot = name.rfind(".")
     ext = name[dot:].lower() if dot > 0 else ""
-    if name.startswith("Dockerfile") or name in ("Makefile", "Gemfile", "Pipfile", "DESCRIPTION", "CODEOWNERS",
-                                                 "Containerfile", "Procfile", "Vagrantfile"):
-        return "config"
-    if ext in SKIP_EXT or ext in BINARY_EXT:
-        return "skip"
-    if ext in DOC_EXT:
-        return "doc"
-    if ext in CODE_EXT or name.endswith(".R"):
-        return "code"
-    if ext in CONFIG_EXT:
-        return "config"
+    kind = _EXT_KIND.get(ext)
+    if kind is not None:
+        return kind
     if not ext and name.isupper() or name.upper().startswith(("README", "LICENSE", "LICENCE", "COPYING", "NOTICE")):
         return "doc"
     return "other"
@@ -96,10 +102,6 @@ class Stats:
     symlinks_skipped: int = 0
     large_files_skipped: int = 0
     binary_files: int = 0
-
-
-def is_vendored(parts: list[str]) -> bool:
-    return any(part in VENDOR_DIRS for part in parts[:-1])
 
 
 class Tree:
@@ -211,16 +213,23 @@ def _select(paths: list[tuple[str, int, object]], limits: Limits, hits: list[Lim
     """Turn (raw path, size, key) rows into entries, applying depth and file-count caps."""
     entries: list[FileEntry] = []
     deep_reported = False
+    folders: dict[str, tuple[int, bool]] = {}  # folder -> (depth, vendored): files share their folder's
     for raw, size, key in paths:
-        parts = raw.split("/")
-        if len(parts) - 1 > limits.max_depth:
+        folder, _, name = raw.rpartition("/")
+        known = folders.get(folder)
+        if known is None:
+            parts = folder.split("/") if folder else []
+            known = folders[folder] = (len(parts), any(part in VENDOR_DIRS for part in parts))
+        depth, vendored = known
+        if depth > limits.max_depth:
             if not deep_reported:
                 deep_reported = True
                 hits.append(LimitHit("max_depth", f"files nested deeper than {limits.max_depth} directories were"
-                                     " ignored", safe_display("/".join(parts[: limits.max_depth]))))
+                                     " ignored", safe_display("/".join(raw.split("/")[: limits.max_depth]))))
             continue
-        display = safe_display(raw)
-        entries.append(FileEntry(display, size, is_vendored(parts), file_kind(display), key, len(parts) - 1))
+        display = raw if raw.isascii() else safe_display(raw)
+        kind = _kind_of_name(name if display is raw else display.rpartition("/")[2])
+        entries.append(FileEntry(display, size, vendored, kind, key, depth))
     if len(entries) > limits.max_files:
         entries.sort(key=lambda e: (e.vendored, e.depth, e.path))
         hits.append(LimitHit("max_files", f"{len(entries)} files; only the {limits.max_files} shallowest were"
@@ -236,16 +245,23 @@ def _open_regular(abspath: str, cap: int) -> bytes | None:
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             return None
-        chunks, remaining = [], cap
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
+        # one read of the size fstat gives (a file that grew meanwhile is read up to that size)
+        want = min(cap, st.st_size)
+        data = os.read(fd, want) if want > 0 else b""
+        if len(data) < want:  # a short read: go on until the end or the cap
+            chunks = [data]
+            remaining = want - len(data)
+            while remaining > 0:
+                chunk = os.read(fd, min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                remaining -= len(chunk)
+            data = b"".join(chunks)
+        return data
     except OSError:
         return None
     finally:
@@ -274,6 +290,7 @@ def worktree_tree(root: str, limits: Limits, keep: Callable[[FileEntry], bool]) 
         return ok
 
     seen: set[str] = set()
+    prefix = os.path.join(root, "")
     for mode, raw in gitread.ls_files(git_dir, root, limits):
         if raw in seen:
             continue
@@ -281,18 +298,17 @@ def worktree_tree(root: str, limits: Limits, keep: Callable[[FileEntry], bool]) 
         if mode == "120000":
             stats.symlinks_skipped += 1
             continue
-        if mode == "160000" or ".." in raw.split("/") or raw.startswith("/"):
+        if mode == "160000" or raw.startswith("/") or (".." in raw and ".." in raw.split("/")):
             continue
         if len(rows) > limits.max_tree_entries:
             break
-        parent = raw.rsplit("/", 1)[0] if "/" in raw else ""
         if raw.count("/") > limits.max_depth:
             rows.append((raw, 0, None))  # depth cap reported by _select
             continue
-        if not dir_is_safe(parent):
+        if not dir_is_safe(raw.rpartition("/")[0]):
             stats.symlinks_skipped += 1
             continue
-        abspath = os.path.join(root, raw)
+        abspath = prefix + raw
         try:
             st = os.lstat(abspath)
         except OSError:

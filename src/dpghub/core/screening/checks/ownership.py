@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from dpghub.core.screening.checks.base import Context, names, unique_hits
 from dpghub.core.screening.report import Finding, Status
@@ -52,6 +53,7 @@ LICENCE_TEXT_HOLDERS = re.compile(r"free software foundation|internet systems co
 _TRAIL = re.compile(r"[\s.,;:*/#>-]*(?:all rights reserved\.?)?[\s.,;:*/#>-]*$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)  # the same header line is often in thousands of files
 def clean_holder(raw: str) -> str | None:
     holder = re.sub(r"<[^>]*@[^>]*>|\(?\bhttps?://\S+", "", raw)  # e-mails and URLs are not names
     holder = _TRAIL.sub("", holder).strip(" \t\"'.,;*")
