@@ -148,6 +148,47 @@ def test_pointer_file_either_gives_or(body):
     assert s.expressions == ("Apache-2.0", "BSD-2-Clause")
 
 
+SUMMARY_FILE = (
+    "\nacme is copyright Acme Ltd and distributed under the BSD license (see\n"
+    "docs/licenses/BSD.txt), with the following exceptions:\n\n"
+    "The test runner, runtests.py, is GPL and copyright Someone Else. See docs/licenses/GPL.txt. Its\n"
+    "unchanged inclusion to run the tests is believed to be mere aggregation, so the rest of the\n"
+    "package is not affected. Some schema files are copyright the International Organization for\n"
+    "Standardization; see the files themselves for their terms. Other resources are unlicensed and\n"
+    "copyright their respective authors as noted in each file, which the reader should check before\n"
+    "reusing them in another work, together with the notes in the documentation of this package.\n\n"
+    "The stylesheets of the validation module were written by several people over many years and\n"
+    "carry their own notices at the top of each file; where a notice is missing, ask the maintainers\n"
+    "before copying the stylesheet into a project that is distributed under different terms.\n"
+)
+
+
+def test_summary_file_whose_first_paragraph_points_to_the_licence(body):
+    ev = scan_file("LICENSES.txt", SUMMARY_FILE)
+    assert [(e.method, e.refers_to, e.line) for e in ev] == [("pointer", ("docs/licenses/BSD.txt",), 3)]
+    assert "first paragraph" in ev[0].detail and "exceptions" in ev[0].detail
+    ev += scan_file("LICENSE.txt", body("bsd-3-clause")) + scan_file("docs/licenses/BSD.txt", body("bsd-3-clause"))
+    s = summarize(ev)
+    assert s.root_expression == "BSD-3-Clause"
+    assert s.notes == (("LICENSES.txt refers to docs/licenses/BSD.txt (its first paragraph; the rest of the file is "
+                        "not a licence text: read it for exceptions): read as BSD-3-Clause"),)
+
+
+def test_summary_file_without_a_pointer_in_its_first_paragraph_keeps_the_root_unasserted(body):
+    # the file path is named only in a later paragraph: the file stays an unknown licence text
+    text = SUMMARY_FILE.replace("(see\ndocs/licenses/BSD.txt)", "").replace("See docs/licenses/GPL.txt.", "")
+    text += "\nThe BSD text is in docs/licenses/BSD.txt.\n"
+    ev = scan_file("LICENSES.txt", text)
+    assert [e.method for e in ev] == ["unknown"]
+    ev += scan_file("LICENSE.txt", body("bsd-3-clause"))
+    assert summarize(ev).root_expression == "NOASSERTION"
+
+
+def test_a_licence_folder_in_a_url_is_not_a_pointer():
+    ev = scan_file("LICENSE", "Licensed under the terms at https://opensource.org/licenses/LICENSE-2.0 only.\n")
+    assert all(e.method != "pointer" for e in ev)
+
+
 def test_pointer_to_missing_file_is_not_asserted():
     ev = scan_file("LICENSE", "See LICENSE-MIT and LICENSE-APACHE for the terms.\n")
     assert ev[0].method == "pointer"

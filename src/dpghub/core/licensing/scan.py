@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .expressions import normalize_detail, tidy
 from .manifests import scan_manifest
@@ -139,7 +140,8 @@ _DUAL = re.compile(
     re.IGNORECASE,
 )
 # A short licence file that sends the reader to other licence files.
-_POINTED = re.compile(r"\b(?:LICENSES/[\w.\-]+|(?:LICEN[CS]E|COPYING)(?:[.\-_][\w.\-]*\w)?)", re.IGNORECASE)
+_POINTED = re.compile(r"\b(?:[\w\-]+/)*(?:LICENSES/[\w.\-]+|(?:LICEN[CS]E|COPYING)(?:[.\-_][\w.\-]*\w)?)",
+                      re.IGNORECASE)
 _CHOICE = re.compile(r"\beither\b|at your (?:option|choice)|dual[- ]?licen[sc]|choose|\bor\b", re.IGNORECASE)
 POINTER_MAX_WORDS = 120
 
@@ -179,6 +181,27 @@ def _pointer(relpath: str, text: str, kind: str, tokens: list) -> LicenseEvidenc
     return LicenseEvidence("NOASSERTION", kind, relpath, line, 0.6, "pointer",
                            f"{relpath}: refers to {f' {op.lower()} '.join(names)} for the licence text",
                            tuple(names), op)
+
+
+def _lead_pointer(relpath: str, text: str, kind: str, words: int) -> LicenseEvidence | None:
+    """A longer summary file whose first paragraph names the licence file ("lxml is distributed under
+    the BSD license (see doc/licenses/BSD.txt), with the following exceptions: ..."): the paragraph
+    points to the project's licence; the rest (exceptions for some files) is left to the reader."""
+    body = text.lstrip("\n")
+    para = re.split(r"\n[ \t]*\n", body, maxsplit=1)[0]
+    if "licen" not in para.lower():
+        return None
+    para_tokens = tokenize(para)
+    if not para_tokens or len(para_tokens) > POINTER_MAX_WORDS:
+        return None
+    ptr = _pointer(relpath, para, kind, para_tokens)
+    if ptr is None:
+        return None
+    offset = text.count("\n", 0, len(text) - len(body))
+    names = f" {ptr.operator.lower()} ".join(ptr.refers_to)
+    return replace(ptr, line=(ptr.line or 1) + offset,
+                   detail=f"{relpath}: its first paragraph refers to {names} for the licence; the rest of "
+                          f"the file ({words} words in all) is not a licence text: read it for exceptions")
 
 
 def _line_in(text: str, phrase: str, fallback: int) -> int:
@@ -255,7 +278,7 @@ def scan_license_text(relpath: str, text: str, kind: str = "license-file", line_
         return [LicenseEvidence("NOASSERTION", kind, relpath, None, 0.5, "empty", f"{relpath}: licence file is empty")]
     if not tokens:  # only copyright lines: a copyright notice, not a licence
         return []
-    ptr = _pointer(relpath, text, kind, tokens)
+    ptr = _pointer(relpath, text, kind, tokens) or _lead_pointer(relpath, text, kind, len(tokens))
     if ptr is not None:
         return [ptr]
     return [LicenseEvidence("NOASSERTION", kind, relpath, tokens[0][1], 0.5, "unknown",

@@ -182,7 +182,9 @@ def _root_licence_files(ev: list[LicenseEvidence]) -> tuple[str | None, list[Lic
             joined = tidy(op.join(f"({x})" if " " in x else x for x in exprs))  # type: ignore[operator]
             pointer_expr[path] = joined
             consumed.update(t for t in targets if t)
-            notes.append(f"{path} refers to {', '.join(t for t in targets if t)}: read as {joined}")
+            partly = " (its first paragraph; the rest of the file is not a licence text: read it for exceptions)" \
+                if "first paragraph" in ptr.detail else ""
+            notes.append(f"{path} refers to {', '.join(t for t in targets if t)}{partly}: read as {joined}")
     chosen: list[LicenseEvidence] = []
     file_exprs: list[str] = []
     set_aside: list[str] = []
