@@ -31,3 +31,30 @@ def test_fast_path_does_not_swallow_a_second_licence_or_a_change():
     changed = mit.replace("without restriction", "without restriction, except for military use")
     [m] = match_text(changed)
     assert m.spdx == "NOASSERTION"
+
+
+HISTORY = ("A. History of the software\n\nThis toolkit began in 2009 as a set of scripts at a university and moved to an\n"
+           "independent foundation in 2015, which owns the rights in it since then.\n\n"
+           "B. Terms and conditions\n\n")
+
+
+def test_verbatim_licence_after_a_history_is_exact_without_alignment(monkeypatch):
+    text = HISTORY + _body("apache-2.0")
+    calls = []
+    monkeypatch.setattr(matcher, "_align", lambda *a: calls.append(a))  # the slow path must not run
+    [m] = match_text(text)
+    assert (m.spdx, m.method) == ("Apache-2.0", "exact")
+    assert m.start_line == text.count("\n", 0, text.index("Apache License")) + 1  # its title, not the history
+    assert calls == []
+
+
+def test_verbatim_core_beside_another_licence_goes_through_the_alignment():
+    # the same answer as the shingle path: both licences, each once, in order
+    text = HISTORY + _body("apache-2.0") + "\n\n" + _body("mit")
+    assert [(m.spdx, m.method) for m in match_text(text)] == [("Apache-2.0", "exact"), ("MIT", "exact")]
+
+
+def test_a_licence_text_inside_a_longer_one_is_not_taken_for_it():
+    # the PSF agreement word for word is part of the Python licence stack: the stack is the answer
+    [m] = match_text(_body("python-2.0"))
+    assert m.spdx == "Python-2.0"

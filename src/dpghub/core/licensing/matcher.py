@@ -208,11 +208,43 @@ def _core_with_optional_parts(words: list[str]) -> _Ref | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _longest_first() -> tuple[_Ref, ...]:
+    return tuple(sorted(_references(), key=lambda r: -len(r.core_wordseq)))
+
+
+def _verbatim_core(words: list[str]) -> tuple[_Ref, int, int] | None:
+    """(reference, first word, end word) of the longest reference core that the text holds word for
+    word, grown over the words of the reference's own title or preamble just before it and of its
+    appendix just after it. Plain substring searches: a verbatim licence after a history or a note
+    costs microseconds to find, not the shingling of the whole text."""
+    if len(words) < 40:
+        return None
+    joined = " " + " ".join(words) + " "
+    for ref in _longest_first():
+        at = joined.find(ref.core_text)
+        if at < 0:
+            continue
+        first = joined.count(" ", 0, at + 1) - 1
+        end = first + len(ref.core_wordseq)
+        head, cut = ref.head_text, len(ref.head_text) - 1  # head_text[:cut] ends with the words taken so far
+        while first > 0 and head.endswith(f" {words[first - 1]} ", 0, cut + 1):
+            first -= 1
+            cut -= len(words[first]) + 1
+        tail, pos = ref.tail_text, 0
+        while end < len(words) and tail.startswith(f" {words[end]} ", pos):
+            pos += len(words[end]) + 1
+            end += 1
+        return ref, first, end
+    return None
+
+
 def preload() -> None:
     """Load and index the reference texts now (a long-lived worker pays this once, up front)."""
     _references()
     _core_index()
     _whole_texts()
+    _longest_first()
 
 
 def reference_ids() -> tuple[str, ...]:
@@ -389,6 +421,15 @@ def match_text(text: str | list[Token]) -> list[TextMatch]:
     if whole is not None:
         return [TextMatch(whole.spdx, None, "exact", 1.0, tokens[0][1], tokens[-1][1], 1.0, 0,
                           f"matches the {whole.title} text word for word")]
+    verbatim = _verbatim_core(words)
+    if verbatim is not None:
+        ref, first, end = verbatim
+        found = TextMatch(ref.spdx, None, "exact", 1.0, tokens[first][1], tokens[end - 1][1], 1.0, 0,
+                          f"matches the {ref.title} text word for word")
+        # Nothing that resembles a licence around it: that is the answer. Otherwise (a second licence,
+        # a longer text this core is part of) the whole text goes through the alignment below.
+        if not match_text(tokens[:first]) and not match_text(tokens[end:]):
+            return [found]
     tsh = _shingles(words)
     covered = [False] * len(tsh)
     refs = _references()
