@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import textwrap
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -458,3 +459,31 @@ def test_mpl_notice_in_a_comment_block():
             " * Mozilla Public License, v. 2.0. If a copy of the MPL was not distributed with\n"
             " * this file, You can obtain one at https://mozilla.org/MPL/2.0/.\n */\n")
     assert [(e.expression, e.line) for e in scan_file("license-header.txt", text)] == [("MPL-2.0", 4)]
+
+
+def _bundled(ref_id: str) -> str:
+    """A reference text shipped with the matcher (for licences choosealicense.com does not carry)."""
+    raw = resources.files("dpghub.core.licensing").joinpath("data", "texts", f"{ref_id}.txt").read_text("utf-8")
+    return raw.split("\n---\n", 1)[1]
+
+
+def test_licence_text_under_a_narrower_heading_is_not_the_projects(body):
+    text = ("Terms\n=====\n\nThe software and its documentation are licensed under the Python licence.\n"
+            "Code samples in the documentation are dual licensed under the Python licence and the "
+            "Zero-Clause BSD licence.\n\n" + _bundled("python-2.0") +
+            "\n\nZERO-CLAUSE BSD LICENSE FOR CODE SAMPLES IN THE DOCUMENTATION\n"
+            "-------------------------------------------------------------\n\n" + body("0bsd"))
+    ev = scan_file("LICENSE", text)
+    assert [(e.expression, e.method, e.confidence > 0) for e in ev] == [("Python-2.0", "exact", True),
+                                                                       ("0BSD", "scoped", False)]
+    assert "CODE SAMPLES IN THE DOCUMENTATION" in ev[1].detail
+    ev += scan_file("pyproject.toml", '[project]\nname = "x"\nlicense = "PSF-2.0"\n')
+    s = summarize(ev)
+    assert s.root_expression == "Python-2.0"
+    assert s.conflicts == ()
+    assert s.notes == ("pyproject.toml says PSF-2.0, the first part of the Python-2.0 licence in LICENSE",)
+
+
+def test_heading_for_the_whole_project_does_not_narrow(body):
+    ev = scan_file("LICENSE", "LICENSE FOR THE ACME PROJECT\n\n" + body("mit"))
+    assert [(e.expression, e.method) for e in ev] == [("MIT", "exact")]

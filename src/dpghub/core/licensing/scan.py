@@ -183,6 +183,26 @@ def _pointer(relpath: str, text: str, kind: str, tokens: list) -> LicenseEvidenc
                            tuple(names), op)
 
 
+# A heading that gives a licence text a narrower scope than the project: "Zero-Clause BSD licence for
+# code in the documentation", "Licence for the fonts", "Terms for the example data".
+_SCOPE_HEADING = re.compile(
+    r"\b(?:licen[cs]e|terms)\b[^\n]{0,40}?\bfor\b[^\n]{0,60}?\b(?:documentation|docs|examples?|samples?|fonts?|"
+    r"images?|icons?|artwork|logos?|media|assets|tests?|test data|example data)\b",
+    re.IGNORECASE,
+)
+
+
+def _scope_heading(text: str, start_line: int) -> str | None:
+    """The heading of a licence text (its first line, or one of the non-blank lines just before it)
+    when that heading limits it to a part of the project; None otherwise."""
+    lines = text.split("\n", start_line)[:start_line]
+    candidates = [ln.strip(" \t#=*-_") for ln in lines[-8:] if ln.strip(" \t#=*-_")][-3:]
+    for line in reversed(candidates):
+        if len(line) <= 120 and _SCOPE_HEADING.search(line):
+            return line
+    return None
+
+
 def _lead_pointer(relpath: str, text: str, kind: str, words: int) -> LicenseEvidence | None:
     """A longer summary file whose first paragraph names the licence file ("lxml is distributed under
     the BSD license (see doc/licenses/BSD.txt), with the following exceptions: ..."): the paragraph
@@ -240,6 +260,12 @@ def scan_license_text(relpath: str, text: str, kind: str = "license-file", line_
             if spdx.endswith("-only") and spdx.removesuffix("-only") in later:
                 spdx = spdx.removesuffix("-only") + "-or-later"
                 detail += "; the file's own notice adds \"or any later version\""
+            scope = _scope_heading(text, m.start_line)
+            if scope:  # "ZERO-CLAUSE BSD LICENSE FOR CODE IN THE PYTHON DOCUMENTATION": not the project's licence
+                out.append(LicenseEvidence(spdx, kind, relpath, m.start_line + line_offset, 0.0, "scoped",
+                                           f"{relpath}: {detail}, under the heading \"{scope}\": it applies to that "
+                                           "part only, not to the project"))
+                continue
             out.append(LicenseEvidence(spdx, kind, relpath, m.start_line + line_offset, m.confidence, m.method,
                                        f"{relpath}: {detail}"))
         for expr, line, phrase in (_notices(outside) if "mozilla" in outside.lower() else []):
@@ -247,6 +273,8 @@ def scan_license_text(relpath: str, text: str, kind: str = "license-file", line_
                 line = _line_in(text, phrase, line)
                 out.append(LicenseEvidence(expr, kind, relpath, line + line_offset, 0.8, "reference",
                                            f"{relpath} line {line + line_offset}: licence notice \"{phrase}\""))
+        scoped = [e for e in out if e.method == "scoped"]
+        out = [e for e in out if e.method != "scoped"]
         known = list(dict.fromkeys(e.expression for e in out if e.expression != "NOASSERTION"))
         if len(known) > 1 and len(known) == len(out):
             dual = _DUAL.search(outside)
@@ -255,8 +283,8 @@ def scan_license_text(relpath: str, text: str, kind: str = "license-file", line_
                 phrase = " ".join(dual.group(0).split())[:80]
                 return [LicenseEvidence(expr, kind, relpath, out[0].line, min(e.confidence for e in out), "dual",
                                         f"{relpath}: the texts of {' and '.join(known)}, offered as alternatives "
-                                        f"(\"{phrase}\")")]
-        return out
+                                        f"(\"{phrase}\")"), *scoped]
+        return sorted(out + scoped, key=lambda e: e.line or 0)
     if kind == "license-file" and len(tokens) <= POINTER_MAX_WORDS:
         ptr = _pointer(relpath, text, kind, tokens)
         if ptr is not None and len(ptr.refers_to) > 1:

@@ -44,6 +44,12 @@ _NOT_A_GRANT = re.compile(r"copyright|header|template|boilerplate", re.IGNORECAS
 _UNRECOGNISED = ("unknown", "empty", "pointer")
 
 
+# A licence that is the first part of a longer one: the Python licence (SPDX Python-2.0) is the PSF
+# agreement followed by the earlier BeOpen, CNRI and CWI licences. A manifest naming the first part of
+# the text the root file holds agrees with it.
+_STACKS = {"PSF-2.0": ("Python-2.0",)}
+
+
 def _third_party(path: str) -> bool:
     """Third-party notices say nothing about the project's own licence: they never decide (or veto) it."""
     return is_third_party_notice(path)
@@ -260,11 +266,15 @@ def summarize(evidence: Sequence[LicenseEvidence], declared: Sequence[str] = ())
     if root_source and root_source[0].kind == "license-file" and root_expression and root_expression != NOASSERTION:
         for e in ev:
             relevant = e.kind in ("manifest", "readme") and _is_root(e.path) and _usable(e)
+            if not relevant or e.expression == NOASSERTION:
+                continue
+            if root_expression in _STACKS.get(e.expression, ()):
+                notes.append(f"{e.path} says {e.expression}, the first part of the {root_expression} licence "
+                             f"in {_where(root_source)}")
+                continue
             if (
-                relevant
-                and e.expression != NOASSERTION
-                and not any(_same(x, root_expression) or _one_of(x, root_expression)
-                            for x in (e.expression, _as_stated(e)))
+                not any(_same(x, root_expression) or _one_of(x, root_expression)
+                        for x in (e.expression, _as_stated(e)))
                 and not any(_same(x, r.expression) for r in root_source for x in (e.expression, _as_stated(e)))
             ):
                 conflicts.append(
