@@ -58,3 +58,12 @@ def test_a_licence_text_inside_a_longer_one_is_not_taken_for_it():
     # the PSF agreement word for word is part of the Python licence stack: the stack is the answer
     [m] = match_text(_body("python-2.0"))
     assert m.spdx == "Python-2.0"
+
+
+def test_second_licence_beside_a_verbatim_one_is_matched_on_its_own(monkeypatch):
+    text = HISTORY + _body("apache-2.0") + "\n\nFOR THE EXAMPLES\n\n" + _body("mit")
+    slow = []
+    real_align = matcher._align
+    monkeypatch.setattr(matcher, "_align", lambda *a: slow.append(a[3].spdx) or real_align(*a))
+    assert [(m.spdx, m.method) for m in match_text(text)] == [("Apache-2.0", "exact"), ("MIT", "exact")]
+    assert "Apache-2.0" not in slow  # the long verbatim text was not aligned

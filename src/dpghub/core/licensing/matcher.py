@@ -213,6 +213,11 @@ def _longest_first() -> tuple[_Ref, ...]:
     return tuple(sorted(_references(), key=lambda r: -len(r.core_wordseq)))
 
 
+@lru_cache(maxsize=1)
+def _by_spdx() -> dict[str, _Ref]:
+    return {ref.spdx: ref for ref in _references()}
+
+
 def _verbatim_core(words: list[str]) -> tuple[_Ref, int, int] | None:
     """(reference, first word, end word) of the longest reference core that the text holds word for
     word, grown over the words of the reference's own title or preamble just before it and of its
@@ -245,6 +250,7 @@ def preload() -> None:
     _core_index()
     _whole_texts()
     _longest_first()
+    _by_spdx()
 
 
 def reference_ids() -> tuple[str, ...]:
@@ -426,10 +432,19 @@ def match_text(text: str | list[Token]) -> list[TextMatch]:
         ref, first, end = verbatim
         found = TextMatch(ref.spdx, None, "exact", 1.0, tokens[first][1], tokens[end - 1][1], 1.0, 0,
                           f"matches the {ref.title} text word for word")
-        # Nothing that resembles a licence around it: that is the answer. Otherwise (a second licence,
-        # a longer text this core is part of) the whole text goes through the alignment below.
-        if not match_text(tokens[:first]) and not match_text(tokens[end:]):
-            return [found]
+        # What is around it is matched on its own, each licence reported once (as the alignment does).
+        # When a licence around it is a longer text that contains this one (the PSF agreement opens
+        # the Python licence), the whole text goes through the alignment below instead.
+        around, seen = [], {ref.spdx}
+        for m in match_text(tokens[:first]) + match_text(tokens[end:]):
+            other = _by_spdx().get(m.resembles or m.spdx)
+            if other is not None and other is not ref and len(ref.core & other.shingles) >= 0.9 * len(ref.core):
+                break
+            if (m.resembles or m.spdx) not in seen:
+                seen.add(m.resembles or m.spdx)
+                around.append(m)
+        else:
+            return sorted([found, *around], key=lambda m: m.start_line)
     tsh = _shingles(words)
     covered = [False] * len(tsh)
     refs = _references()
