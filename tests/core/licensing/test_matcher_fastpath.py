@@ -67,3 +67,25 @@ def test_second_licence_beside_a_verbatim_one_is_matched_on_its_own(monkeypatch)
     monkeypatch.setattr(matcher, "_align", lambda *a: slow.append(a[3].spdx) or real_align(*a))
     assert [(m.spdx, m.method) for m in match_text(text)] == [("Apache-2.0", "exact"), ("MIT", "exact")]
     assert "Apache-2.0" not in slow  # the long verbatim text was not aligned
+
+
+def test_a_copy_of_a_reference_is_matched_without_tokenising(monkeypatch):
+    gpl = _body("gpl-3.0")
+    copy = "\n\n" + "\n".join("    " + line.upper() + "  \t" for line in gpl.split("\n")) + "\n\n\n"
+    expected = match_text(copy)
+    monkeypatch.setattr(matcher, "_shingles", lambda words: (_ for _ in ()).throw(AssertionError("tokenised")))
+    assert matcher.match_verbatim(copy) == expected
+    assert [(m.spdx, m.method, m.start_line) for m in expected] == [("GPL-3.0-only", "exact", 4)]
+
+
+def test_a_rewrapped_copy_is_left_to_the_matcher():
+    # line starts matter to the normalisation (list markers, copyright lines): other line breaks,
+    # other answer possible, so the matcher decides
+    assert matcher.match_verbatim("\n".join(_body("gpl-3.0").split("  "))) is None
+
+
+def test_a_changed_copy_is_left_to_the_matcher():
+    mit = _body("mit")
+    assert matcher.match_verbatim(mit.replace("without restriction", "without restriction, except for military use")) \
+        is None
+    assert matcher.match_verbatim("") is None

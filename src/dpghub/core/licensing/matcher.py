@@ -94,6 +94,7 @@ class _Ref:
     core_text: str  # " w1 w2 ... " of the core words, and of the optional parts before and after it
     head_text: str
     tail_text: str
+    collapsed: str = ""  # _line_key of the reference text (see match_verbatim)
 
 
 def _shingles(words: list[str]) -> list[int]:
@@ -169,6 +170,7 @@ def _references() -> tuple[_Ref, ...]:
                 core_text=" " + " ".join(core_wordseq) + " ",
                 head_text=" " + " ".join(ws[:start]) + " ",
                 tail_text=" " + " ".join(ws[start + len(core_wordseq):]) + " ",
+                collapsed=_line_key(body),
             )
         )
     return tuple(refs)
@@ -244,6 +246,34 @@ def _verbatim_core(words: list[str]) -> tuple[_Ref, int, int] | None:
     return None
 
 
+def _line_key(text: str) -> str:
+    """The non-blank lines of a text, lowered, each with its runs of blanks made one space. Two texts
+    with the same key tokenise to the same words (the normalisation works line by line)."""
+    text = text.lower()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(" ".join(line.split()) for line in text.split("\n") if line and not line.isspace())
+
+
+@lru_cache(maxsize=1)
+def _collapsed_texts() -> dict[str, _Ref]:
+    return {ref.collapsed: ref for ref in _references()}
+
+
+def match_verbatim(text: str) -> list[TextMatch] | None:
+    """The match of a file that is a reference text line for line, up to case, blank lines and
+    blanks (many copies of the long licences: GPL, Apache, MPL ...), without tokenising it; None
+    when it is not (then :func:`match_text` decides). Same answer as match_text on such a file."""
+    ref = _collapsed_texts().get(_line_key(text))
+    if ref is None:
+        return None
+    lines = text.split("\n")
+    first = next(n for n, line in enumerate(lines) if tokenize(line))
+    last = next(n for n in range(len(lines) - 1, -1, -1) if tokenize(lines[n]))
+    return [TextMatch(ref.spdx, None, "exact", 1.0, first + 1, last + 1, 1.0, 0,
+                      f"matches the {ref.title} text word for word")]
+
+
 def preload() -> None:
     """Load and index the reference texts now (a long-lived worker pays this once, up front)."""
     _references()
@@ -251,6 +281,7 @@ def preload() -> None:
     _whole_texts()
     _longest_first()
     _by_spdx()
+    _collapsed_texts()
 
 
 def reference_ids() -> tuple[str, ...]:

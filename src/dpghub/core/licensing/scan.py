@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from .expressions import normalize_detail, tidy
 from .manifests import scan_manifest
-from .matcher import match_text
+from .matcher import match_text, match_verbatim
 from .model import LicenseEvidence
 from .paths import classify_path, is_third_party_notice
 from .textnorm import tokenize
@@ -247,9 +247,10 @@ def scan_license_text(relpath: str, text: str, kind: str = "license-file", line_
     """Full licence texts (and, failing that, licence references) in a licence file's text."""
     if len(text) > MAX_TEXT_CHARS:
         text = text[:MAX_TEXT_CHARS]
-    tokens = tokenize(text)
+    verbatim = match_verbatim(text)  # a copy of a reference text needs no tokenising
+    tokens = [] if verbatim else tokenize(text)
     out: list[LicenseEvidence] = []
-    matches = match_text(tokens)
+    matches = verbatim or match_text(tokens)
     if matches:
         outside = _outside(text, [(m.start_line, m.end_line) for m in matches])
         # a notice before the licence text (after it may come the text's own "How to apply" template)
