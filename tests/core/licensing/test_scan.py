@@ -403,7 +403,7 @@ def test_huge_third_party_notices_are_read_in_their_head(body):
     text = ("package foo 1.0\n\n" + body("mit") + "\n\n") * 2000  # about 2 MB
     ev = scan_file("LICENSE-3RD-PARTY.txt", text + "package bar\n\n" + body("apache-2.0"))
     found = {e.expression for e in ev}
-    assert "MIT" in found and "Apache-2.0" not in found  # the Apache text beyond 64 KiB is not read
+    assert "MIT" in found and "Apache-2.0" not in found  # the Apache text beyond 16 KiB is not read
     assert is_third_party_notice("THIRD_PARTY_NOTICES.md") and not is_third_party_notice("LICENSE")
 
 
