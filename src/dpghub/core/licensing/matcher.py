@@ -24,6 +24,7 @@ from __future__ import annotations
 import operator
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -193,17 +194,23 @@ def _whole_texts() -> dict[tuple, _Ref]:
     return {ref.words: ref for ref in _references()}
 
 
+def _cores_in(words: list[str], refs: tuple[_Ref, ...]) -> Iterator[tuple[_Ref, int, str]]:
+    """(reference, offset, joined text) for each reference, in the given order, whose core the text
+    holds word for word; ``joined`` is " w1 w2 ... " of the text's words."""
+    if len(words) < 40:
+        return
+    joined = " " + " ".join(words) + " "
+    for ref in refs:
+        at = joined.find(ref.core_text)
+        if at >= 0:
+            yield ref, at, joined
+
+
 def _core_with_optional_parts(words: list[str]) -> _Ref | None:
     """The reference whose core the text holds word for word, with nothing else around it but
     (parts of) the reference's own optional title, preamble or appendix; None otherwise. Plain
     substring searches, so a verbatim copy of a long licence costs microseconds, not shingling."""
-    if len(words) < 40:
-        return None
-    joined = " " + " ".join(words) + " "
-    for ref in _references():
-        at = joined.find(ref.core_text)
-        if at < 0:
-            continue
+    for ref, at, joined in _cores_in(words, _references()):
         before, after = joined[: at + 1], joined[at + len(ref.core_text) - 1 :]
         if (before == " " or before in ref.head_text) and (after == " " or after in ref.tail_text):
             return ref
@@ -225,13 +232,7 @@ def _verbatim_core(words: list[str]) -> tuple[_Ref, int, int] | None:
     word, grown over the words of the reference's own title or preamble just before it and of its
     appendix just after it. Plain substring searches: a verbatim licence after a history or a note
     costs microseconds to find, not the shingling of the whole text."""
-    if len(words) < 40:
-        return None
-    joined = " " + " ".join(words) + " "
-    for ref in _longest_first():
-        at = joined.find(ref.core_text)
-        if at < 0:
-            continue
+    for ref, at, joined in _cores_in(words, _longest_first()):
         first = joined.count(" ", 0, at + 1) - 1
         end = first + len(ref.core_wordseq)
         head, cut = ref.head_text, len(ref.head_text) - 1  # head_text[:cut] ends with the words taken so far
