@@ -166,7 +166,7 @@ SUMMARY_FILE = (
 
 def test_summary_file_whose_first_paragraph_points_to_the_licence(body):
     ev = scan_file("LICENSES.txt", SUMMARY_FILE)
-    assert [(e.method, e.refers_to, e.line) for e in ev] == [("pointer", ("docs/licenses/BSD.txt",), 3)]
+    assert [(e.method, e.refers_to, e.line, e.partial) for e in ev] == [("pointer", ("docs/licenses/BSD.txt",), 3, True)]
     assert "first paragraph" in ev[0].detail and "exceptions" in ev[0].detail
     ev += scan_file("LICENSE.txt", body("bsd-3-clause")) + scan_file("docs/licenses/BSD.txt", body("bsd-3-clause"))
     s = summarize(ev)

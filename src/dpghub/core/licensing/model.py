@@ -22,6 +22,9 @@ class LicenseEvidence:
     # choose one of them ("OR": "either of the licences in LICENSE.APACHE or LICENSE.BSD") or gets all.
     refers_to: tuple[str, ...] = ()
     operator: str = ""
+    # For method "pointer": only the file's first paragraph points; the rest is not a licence text
+    # (a summary of exceptions, as in lxml's LICENSES.txt).
+    partial: bool = False
 
 
 @dataclass(frozen=True)

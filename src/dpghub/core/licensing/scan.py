@@ -220,7 +220,7 @@ def _lead_pointer(relpath: str, text: str, kind: str, words: int) -> LicenseEvid
         return None
     offset = text.count("\n", 0, len(text) - len(body))
     names = f" {ptr.operator.lower()} ".join(ptr.refers_to)
-    return replace(ptr, line=(ptr.line or 1) + offset,
+    return replace(ptr, line=(ptr.line or 1) + offset, partial=True,
                    detail=f"{relpath}: its first paragraph refers to {names} for the licence; the rest of "
                           f"the file ({words} words in all) is not a licence text: read it for exceptions")
 
@@ -286,7 +286,7 @@ def scan_license_text(relpath: str, text: str, kind: str = "license-file", line_
                 return [LicenseEvidence(expr, kind, relpath, out[0].line, min(e.confidence for e in out), "dual",
                                         f"{relpath}: the texts of {' and '.join(known)}, offered as alternatives "
                                         f"(\"{phrase}\")"), *scoped]
-        return sorted(out + scoped, key=lambda e: e.line or 0)
+        return out + scoped
     if kind == "license-file" and len(tokens) <= POINTER_MAX_WORDS:
         ptr = _pointer(relpath, text, kind, tokens)
         if ptr is not None and len(ptr.refers_to) > 1:

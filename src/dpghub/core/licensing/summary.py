@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .expressions import licensing, normalize_detail, tidy
 from .model import LicenseEvidence, LicenseSummary
@@ -121,8 +122,7 @@ def _with_notice(e: LicenseEvidence, later: set[str]) -> tuple[LicenseEvidence, 
     for base in bases:
         expression = re.sub(rf"(?<![\w.-]){re.escape(base)}-only\b", f"{base}-or-later", expression)
     said = ", ".join(f"{b}-or-later" for b in bases)
-    new = LicenseEvidence(expression, e.kind, e.path, e.line, e.confidence, e.method,
-                          e.detail + f"; the project's notice says {said}", e.refers_to, e.operator)
+    new = replace(e, expression=expression, detail=e.detail + f"; the project's notice says {said}")
     return new, (f"{e.path} holds the {', '.join(bases)} text, which does not say whether later versions "
                  f"apply; the project's own notice (manifest, README or SPDX tags) says {said}")
 
@@ -189,7 +189,7 @@ def _root_licence_files(ev: list[LicenseEvidence]) -> tuple[str | None, list[Lic
             pointer_expr[path] = joined
             consumed.update(t for t in targets if t)
             partly = " (its first paragraph; the rest of the file is not a licence text: read it for exceptions)" \
-                if "first paragraph" in ptr.detail else ""
+                if ptr.partial else ""
             notes.append(f"{path} refers to {', '.join(t for t in targets if t)}{partly}: read as {joined}")
     chosen: list[LicenseEvidence] = []
     file_exprs: list[str] = []
