@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
+
+import ahocorasick_rs
 
 from dpghub.core.screening.checks.base import Context
 from dpghub.core.screening.report import Finding, Status
@@ -48,11 +49,19 @@ _PHRASES = {
 }
 WORD_SDG = {w: n for n, ws in _WORDS.items() for w in ws.split()}
 STEM_SDG = {w: n for n, ws in _STEMS.items() for w in ws.split()}
-STEM_LENGTHS = sorted({len(w) for w in STEM_SDG})
 PHRASE_SDG = {p: n for n, ps in _PHRASES.items() for p in ps.split(", ")}
-_WORD = re.compile(r"[a-z]+")
 README_HEAD = 16 * 1024  # the README's opening says what the project is for
 _EXPLICIT = re.compile(r"\b(?:sdgs?|sustainable development goals?)\s*#?\s*(\d{1,2})\b")
+# One Aho-Corasick automaton finds every keyword and stem in one pass; a hit counts when it starts a
+# word (a run of a-z) and, for a whole keyword, ends it too. No keyword begins with a stem and no stem
+# begins with another (tests/core/screening/test_sdgs.py), so each word counts at most once, as it did
+# when the text was cut into words and each word looked up (that took milliseconds per README).
+_KEYS = [(w, n, True) for w, n in WORD_SDG.items()] + [(w, n, False) for w, n in STEM_SDG.items()]
+_AUTOMATON = ahocorasick_rs.AhoCorasick([k for k, _, _ in _KEYS], implementation=ahocorasick_rs.Implementation.DFA)
+
+
+def _is_letter(ch: str) -> bool:
+    return "a" <= ch <= "z"
 
 
 def suggest(text: str) -> list[int]:
@@ -62,21 +71,28 @@ def suggest(text: str) -> list[int]:
     if "sdg" in low or "sustainable development goal" in low:
         explicit = [int(n) for n in _EXPLICIT.findall(low) if 1 <= int(n) <= 17]
     scores = dict.fromkeys(SDG_NAMES, 0)
-    for word, count in Counter(_WORD.findall(low)).items():  # each distinct word looked up once
-        n = WORD_SDG.get(word)
-        if n is None:
-            n = next((STEM_SDG[word[:k]] for k in STEM_LENGTHS if word[:k] in STEM_SDG), None)
-        if n is not None:
-            scores[n] += count
+    end_of_text = len(low)
+    for number, start, end in _AUTOMATON.find_matches_as_indexes(low, overlapping=True):
+        if start and _is_letter(low[start - 1]):
+            continue  # inside a word
+        _key, n, whole = _KEYS[number]
+        if whole and end < end_of_text and _is_letter(low[end]):
+            continue  # a longer word ("jobless" is not "job")
+        scores[n] += 1
     for phrase, n in PHRASE_SDG.items():
         scores[n] += low.count(phrase)
     ranked = [n for n, s in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])) if s >= 2]
     return list(dict.fromkeys(explicit + ranked))[:3]
 
 
+def root_readme(ctx: Context):
+    """The root README (the first by path), or None."""
+    return min((e for e in ctx.tree.in_folder("") if e.path.upper().startswith("README")),
+               key=lambda e: e.path, default=None)
+
+
 def check(ctx: Context) -> list[Finding]:
-    readme = next((e for e in sorted(ctx.tree.files(), key=lambda e: e.path)
-                   if "/" not in e.path and e.path.upper().startswith("README")), None)
+    readme = root_readme(ctx)
     text = (ctx.tree.text(readme) or "") if readme else ""
     suggested = suggest(text[:README_HEAD])
     data = {"suggested_sdgs": suggested}
