@@ -11,6 +11,7 @@ import re
 
 from dpghub.core.screening.checks.base import Context, names
 from dpghub.core.screening.report import Evidence, Finding, Status
+from dpghub.core.screening.scan import ascii_lower
 
 README = re.compile(r"^README(?:\.[\w.-]+)?$", re.IGNORECASE)
 GUIDE_FILES = names("INSTALL(?:ING|ATION)?", "DEPLOY(?:MENT|ING)?", "SETUP", "GETTING[_-]STARTED",
@@ -34,15 +35,36 @@ MIN_WORDS = 150
 THIN_WORDS = 40
 
 
+# Words that each kind of section heading must contain (in lower case, after folding the four non-ASCII
+# letters that IGNORECASE matches to ASCII ones): the regular expression runs only where one occurs.
+_SECTION_WORDS = {
+    "install": ("install", "setup", "set up", "getting started", "start", "requirements", "prerequisites", "build"),
+    "usage": ("usage", "how to use", "using", "example", "tutorial", "run"),
+    "deploy": ("deploy", "production", "hosting", "docker", "kubernetes", "operations"),
+    "configuration": ("config", "settings", "environment variables"),
+}
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_HEADING_START = re.compile(r"\n[#=*]")  # a heading line starts with one of these
+
+
 def _headings(text: str) -> list[tuple[int, str]]:
     """(line number, heading text) of the README's headings, in document order."""
-    found = [(m.start(), next(g for g in m.groups() if g)) for m in _HEADING.finditer(text)]
+    found = []
+    for start in _HEADING_START.finditer("\n" + text):  # offsets in text: the match starts one earlier
+        m = _HEADING.match(text, start.start())
+        if m:
+            found.append((m.start(), next(g for g in m.groups() if g)))
     for m in _UNDERLINE.finditer(text):
         start = text.rfind("\n", 0, m.start()) + 1
         title = text[start : m.start()].strip()
         if title:
             found.append((start, title))
-    return [(text.count("\n", 0, pos) + 1, title) for pos, title in sorted(found)]
+    out, line, at = [], 1, 0
+    for pos, title in sorted(found):
+        line += text.count("\n", at, pos)
+        at = pos
+        out.append((line, title))
+    return out
 
 
 def readme_facts(text: str) -> tuple[int, dict[str, tuple[int, str]]]:
@@ -50,8 +72,10 @@ def readme_facts(text: str) -> tuple[int, dict[str, tuple[int, str]]]:
     words = len(text.split())  # whitespace-separated words (a regex word count cost milliseconds)
     sections: dict[str, tuple[int, str]] = {}
     for line, heading in _headings(text):
+        folded = heading.translate(_FOLD).lower()
         for kind, pattern in SECTIONS.items():
-            if kind not in sections and pattern.search(heading):
+            if (kind not in sections and any(word in folded for word in _SECTION_WORDS[kind])
+                    and pattern.search(heading)):
                 sections[kind] = (line, heading.strip()[:120])
     return words, sections
 
@@ -67,7 +91,7 @@ def check(ctx: Context) -> list[Finding]:
     deploy = [e for e in tree.files() if DEPLOY_FILES.match(e.path.rsplit("/", 1)[-1]) and e.depth <= 2]
     cards = ctx.files_named(CARD_FILES, dirs=None)
     needs_card = ctx.category in ("Open Data", "Open AI Model")
-    low = text.lower() if text else ""
+    low = ascii_lower(text) if text else ""  # the phrases are ASCII
     card_in_readme = any(phrase in low for phrase in ("model card", "datasheet", "data dictionary", "dataset card"))
     data = {"readme": readme.path if readme else None, "readme_words": words, "sections": sorted(sections),
             "docs_files": len(docs_files), "guides": [e.path for e in guides[:5]],
