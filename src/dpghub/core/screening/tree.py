@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+from operator import attrgetter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -85,10 +86,20 @@ def _kind_of_name(name: str) -> str:
     return "other"
 
 
+UNKNOWN_SIZE = -1  # a walked file's size is not asked for: the read's fstat tells it
+
+
+class _TooLarge:
+    """What a reader returns for a file over max_file_size (a sentinel, unlike any bytes)."""
+
+
+TOO_LARGE = _TooLarge()
+
+
 @dataclass(slots=True)
 class FileEntry:
     path: str  # relative, "/"-separated, valid UTF-8
-    size: int
+    size: int  # bytes, or UNKNOWN_SIZE
     vendored: bool
     kind: str
     key: object  # backend handle: absolute path or blob id
@@ -107,7 +118,7 @@ class Stats:
 class Tree:
     """The files of one repository and a capped, cached reader for their text."""
 
-    def __init__(self, entries: list[FileEntry], reader: Callable[[FileEntry, int], bytes | None],
+    def __init__(self, entries: list[FileEntry], reader: Callable[[FileEntry, int], "bytes | _TooLarge | None"],
                  limits: Limits, limits_hit: list[LimitHit], stats: Stats,
                  keep: Callable[[FileEntry], bool] = lambda e: False, closer: Callable[[], None] | None = None):
         self.entries = entries
@@ -189,6 +200,9 @@ class Tree:
         data = self._reader(entry, cap)
         if data is None:
             return None
+        if data is TOO_LARGE:
+            self.stats.large_files_skipped += 1
+            return None
         self.stats.bytes_read += len(data)
         return decode(data, on_binary=lambda: self._binary(entry, data))
 
@@ -239,7 +253,9 @@ def _select(paths: list[tuple[str, int, object]], limits: Limits, hits: list[Lim
     return entries
 
 
-def _open_regular(abspath: str, cap: int) -> bytes | None:
+def _open_regular(abspath: str, cap: int, max_size: int | None = None) -> bytes | _TooLarge | None:
+    """The first ``cap`` bytes of a regular file (never through a symlink); None if it cannot be read;
+    TOO_LARGE if it is larger than ``max_size``."""
     try:
         fd = os.open(abspath, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
@@ -248,6 +264,8 @@ def _open_regular(abspath: str, cap: int) -> bytes | None:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             return None
+        if max_size is not None and st.st_size > max_size:
+            return TOO_LARGE
         # one read of the size fstat gives (a file that grew meanwhile is read up to that size)
         want = min(cap, st.st_size)
         data = os.read(fd, want) if want > 0 else b""
@@ -327,6 +345,9 @@ def worktree_tree(root: str, limits: Limits, keep: Callable[[FileEntry], bool]) 
     return Tree(entries, lambda e, cap: _open_regular(str(e.key), cap), limits, hits, stats, keep)
 
 
+_name = attrgetter("name")
+
+
 def plain_tree(root: str, limits: Limits, keep: Callable[[FileEntry], bool]) -> Tree:
     """A directory that is not a git work tree: breadth-first walk, symlinks never followed."""
     hits: list[LimitHit] = []
@@ -340,7 +361,7 @@ def plain_tree(root: str, limits: Limits, keep: Callable[[FileEntry], bool]) -> 
         for abspath, rel, depth, vendored in queue:
             try:
                 with os.scandir(abspath) as it:
-                    items = sorted(it, key=lambda d: d.name)
+                    items = sorted(it, key=_name)
             except OSError:
                 continue
             for item in items:
@@ -365,7 +386,7 @@ def plain_tree(root: str, limits: Limits, keep: Callable[[FileEntry], bool]) -> 
                     elif item.is_file(follow_symlinks=False):
                         if vendored and not _vendored_interesting(item.name):
                             continue
-                        rows.append((relpath, item.stat(follow_symlinks=False).st_size, item.path))
+                        rows.append((relpath, UNKNOWN_SIZE, item.path))
                         if len(rows) > limits.max_tree_entries:
                             over = True
                             break
@@ -378,8 +399,10 @@ def plain_tree(root: str, limits: Limits, keep: Callable[[FileEntry], bool]) -> 
         hits.append(LimitHit("max_files", f"the walk stopped after {limits.max_tree_entries} entries"))
     entries = _select(rows, limits, hits)
     stats.files_seen = len(entries)
-    # The walk never entered a symlinked directory and files are opened with O_NOFOLLOW.
-    return Tree(entries, lambda e, cap: _open_regular(str(e.key), cap), limits, hits, stats, keep)
+    # The walk never entered a symlinked directory and files are opened with O_NOFOLLOW; sizes are
+    # checked against max_file_size when a file is opened (a stat per walked file cost more than a read).
+    max_size = limits.max_file_size
+    return Tree(entries, lambda e, cap: _open_regular(e.key, cap, max_size), limits, hits, stats, keep)
 
 
 def _vendored_interesting(name: str) -> bool:
