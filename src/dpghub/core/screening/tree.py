@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 import stat
-from operator import attrgetter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import Self
 
 from dpghub.core.screening import gitread
@@ -118,7 +118,7 @@ class Stats:
 class Tree:
     """The files of one repository and a capped, cached reader for their text."""
 
-    def __init__(self, entries: list[FileEntry], reader: Callable[[FileEntry, int], "bytes | _TooLarge | None"],
+    def __init__(self, entries: list[FileEntry], reader: Callable[[FileEntry, int], bytes | _TooLarge | None],
                  limits: Limits, limits_hit: list[LimitHit], stats: Stats,
                  keep: Callable[[FileEntry], bool] = lambda e: False, closer: Callable[[], None] | None = None):
         self.entries = entries
