@@ -116,15 +116,23 @@ def scan_pass(tree: treemod.Tree, scanner: Scanner, read_whole: Callable[[str], 
     """Read every non-vendored text file once and feed it to every pattern and visitor.
 
     A file is read only as far as the patterns look (``window_for``), except the files ``read_whole``
-    names (licence texts) and those the checks read again, which are read up to ``max_read_bytes``.
+    names (licence texts) and those the checks read again, which are read up to ``max_read_bytes``;
+    those two kinds are decoded and kept, every other file is searched as bytes and decoded only when
+    a needle occurs in it (``Scanner.scan_data``).
     """
     for entry in tree.entries:
         if entry.vendored or entry.kind == "skip":
             continue
         window = window_for(entry)
-        text = tree.text(entry, None if read_whole(entry.path) else window)
-        if text is not None:
-            scanner.scan(entry, text, window)
+        whole = read_whole(entry.path)
+        if whole or tree.keeps(entry):
+            text = tree.text(entry, None if whole else window)
+            if text is not None:
+                scanner.scan(entry, text, window)
+        else:
+            data = tree.data(entry, window)
+            if data is not None:
+                scanner.scan_data(entry, data, window)
 
 
 def run_checks(ctx: Context) -> list[Finding]:
@@ -155,7 +163,8 @@ def screen(source: str, *, category: str = "Open Software", declared: tuple[str,
     try:
         with open_tree(spec, limits) as (tree, hist):
             commit = hist.commit if hist else None
-            ctx = Context(tree=tree, scan=Scanner(list(PATTERNS)), category=chosen, declared=tuple(declared),
+            ctx = Context(tree=tree, scan=Scanner(list(PATTERNS), visitor_needles=licenses.VISITOR_NEEDLES),
+                          category=chosen, declared=tuple(declared),
                           url_for=url_maker(spec, commit), licensing=lic_module, licensing_error=lic_error)
             ctx.scan.visitors.append(licenses.visitor(ctx))
             scan_pass(tree, ctx.scan, lic_module.is_license_path if lic_module is not None else (lambda path: False))

@@ -1,8 +1,8 @@
 """The single pass over the text of every file, shared by all checks.
 
-Each check declares :class:`Pattern` objects. For each file the text is lowercased once; a pattern's
-regex runs only when one of its literal ``needles`` occurs in it (a fast substring search), and only on
-the kinds of file it applies to. Hits keep a path, a line number and a short excerpt.
+Each check declares :class:`Pattern` objects. For each file one pass finds which literal ``needles`` occur
+(``needles.py``); a pattern's regex runs only when one of its needles does, only on the lines holding it,
+and only on the kinds of file it applies to. Hits keep a path, a line number and a short excerpt.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import ahocorasick_rs
-
+from dpghub.core.screening.needles import NeedleSet, needle_set
 from dpghub.core.screening.tree import FileEntry
 
 ALL_TEXT = frozenset({"doc", "code", "config", "other"})
@@ -111,40 +110,41 @@ def _low_value_folder(folder: str) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _automata(patterns: tuple[Pattern, ...]) -> tuple[dict, dict]:
-    """Per kind of file: each distinct needle once with the patterns it unlocks, and one automaton that
-    finds every needle present in one pass. Built once per process and set of patterns.
-
-    One Aho-Corasick pass replaces a substring search per needle and file (that loop was most of the
-    screening time on large repositories). A DFA (ahocorasick-rs, Rust) scans several times faster than
-    an NFA over Python str; the overlapping search reports every needle present, also one inside another.
-    """
-    needle_index: dict[str, list[tuple[str, list[Pattern]]]] = {}
-    automata: dict[str, tuple[ahocorasick_rs.AhoCorasick, list[tuple[str, list[Pattern]]]]] = {}
-    for kind in sorted(ALL_TEXT):
-        index: dict[str, list[Pattern]] = {}
-        for p in patterns:
-            if kind in p.kinds:
-                for needle in p.needles:
-                    index.setdefault(needle, []).append(p)
-        unlocked = sorted(index.items())
-        needle_index[kind] = unlocked
-        if unlocked:
-            automaton = ahocorasick_rs.AhoCorasick([needle for needle, _ in unlocked],
-                                                   implementation=ahocorasick_rs.Implementation.DFA)
-            automata[kind] = (automaton, unlocked)
-    return needle_index, automata
+def _needle_table(patterns: tuple[Pattern, ...], extra: tuple[str, ...]) -> tuple[tuple[str, ...], dict]:
+    """Every distinct needle once (sorted), and per kind of file: needle index -> the patterns of that
+    kind it unlocks. Built once per process and set of patterns; ``extra`` needles unlock no pattern
+    (the visitors' own, such as "spdx-license-identifier")."""
+    needles = tuple(sorted({n for p in patterns for n in p.needles} | set(extra)))
+    number = {n: i for i, n in enumerate(needles)}
+    unlocks: dict[str, dict[int, list[Pattern]]] = {kind: {} for kind in sorted(ALL_TEXT)}
+    for p in patterns:
+        for kind in p.kinds & ALL_TEXT:
+            for needle in p.needles:
+                unlocks[kind].setdefault(number[needle], []).append(p)
+    return needles, unlocks
 
 
 @dataclass(slots=True)
 class Scanner:
+    """Runs every pattern over a file's text, and hands the text to the visitors.
+
+    A pattern's regex runs only on the lines holding one of its needles, and only when the needle
+    stage (``needles.NeedleSet``, one pass over the file) found one of them. ``scan_data`` takes a file's
+    raw bytes and decodes them only when some needle occurs. Visitors see every file passed to ``scan``
+    but, of those passed to ``scan_data``, only the files holding one of ``visitor_needles``: what a
+    visitor looks for in other files must be keyed to such a needle, or those files must go through
+    ``scan`` (the scan pass does that for the files the checks keep, root files among them).
+    """
+
     patterns: list[Pattern]
     visitors: list[Callable[[FileEntry, str, str], None]] = field(default_factory=list)
+    visitor_needles: tuple[str, ...] = ()
+    backend: str | None = None
     hits: dict[str, list[Hit]] = field(default_factory=dict)
-    needle_index: dict[str, list[tuple[str, list[Pattern]]]] = field(default_factory=dict)
-    automata: dict[str, tuple[ahocorasick_rs.AhoCorasick, list[tuple[str, list[Pattern]]]]] = field(
-        default_factory=dict)
-
+    needles: tuple[str, ...] = ()
+    unlocks: dict[str, dict[int, list[Pattern]]] = field(default_factory=dict)
+    finder: NeedleSet | None = None
+    visitor_numbers: frozenset[int] = frozenset()
     order: dict[str, int] = field(default_factory=dict)
     by_name: dict[str, Pattern] = field(default_factory=dict)
 
@@ -156,25 +156,47 @@ class Scanner:
         self.by_name = {p.name: p for p in self.patterns}
         for p in self.patterns:
             self.hits.setdefault(p.name, [])
-        self.needle_index, self.automata = _automata(tuple(self.patterns))
+        self.needles, self.unlocks = _needle_table(tuple(self.patterns), tuple(self.visitor_needles))
+        self.finder = needle_set(self.needles, self.backend)
+        self.visitor_numbers = frozenset(self.needles.index(n) for n in self.visitor_needles)
 
     def scan(self, entry: FileEntry, text: str, window: int | None = None) -> None:
         window = window_for(entry) if window is None else window
         low = ascii_lower(text[:window])  # only the window: lowering a whole 512 KiB file was a hotspot
         for visitor in self.visitors:
             visitor(entry, text, low)
-        found = self.automata.get(entry.kind)
-        if found is None:
+        if self.unlocks.get(entry.kind):
+            self._patterns(entry, text, low, window, self.finder.find(low))
+
+    def scan_data(self, entry: FileEntry, data: bytes, window: int | None = None) -> None:
+        """``scan`` for a file given as its first ``window`` bytes (not yet decoded)."""
+        window = window_for(entry) if window is None else window
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: the needles are found in the decoded text
+            self.scan(entry, data.decode("utf-16", "replace"), window)
             return
-        automaton, unlocked = found
-        numbers = {number for number, _start, _end in automaton.find_matches_as_indexes(low, overlapping=True)}
+        numbers = self.finder.find(data)
         if not numbers:
             return
+        unlocks = self.unlocks.get(entry.kind)
+        visit = not self.visitor_numbers.isdisjoint(numbers)
+        if not visit and (not unlocks or unlocks.keys().isdisjoint(numbers)):
+            return
+        text = data.decode("utf-8", "replace")
+        low = ascii_lower(text[:window])
+        if visit:
+            for visitor in self.visitors:
+                visitor(entry, text, low)
+        if unlocks:
+            self._patterns(entry, text, low, window, numbers)
+
+    def _patterns(self, entry: FileEntry, text: str, low: str, window: int, numbers: set[int]) -> None:
+        unlocks = self.unlocks[entry.kind]
         active: dict[str, list[str]] = {}  # pattern name -> the needles of it found in this file
         for number in numbers:
-            needle, patterns = unlocked[number]
-            for p in patterns:
-                active.setdefault(p.name, []).append(needle)
+            for p in unlocks.get(number, ()):
+                active.setdefault(p.name, []).append(self.needles[number])
+        if not active:
+            return
         same_offsets = len(low) == min(len(text), window)
         order = self.order
         for name in sorted(active, key=order.__getitem__):  # declaration order keeps results deterministic

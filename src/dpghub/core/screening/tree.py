@@ -183,7 +183,26 @@ class Tree:
             self._cache[entry.path] = text
         return text
 
+    def keeps(self, entry: FileEntry) -> bool:
+        """Whether the checks will ask for this file's text again (it is cached after its one read)."""
+        return self._keep(entry)
+
+    def data(self, entry: FileEntry, limit: int | None = None) -> bytes | None:
+        """The undecoded start of a file: what :meth:`text` decodes, counted against the same limits.
+        None for a binary file (recorded as :meth:`text` records it) or one that is not read."""
+        data = self._read_data(entry, limit)
+        if data is None or data.startswith((b"\xff\xfe", b"\xfe\xff")) or not is_binary(data):
+            return data
+        self._binary(entry, data)
+        return None
+
     def _read_text(self, entry: FileEntry, limit: int | None = None) -> str | None:
+        data = self._read_data(entry, limit)
+        if data is None:
+            return None
+        return decode(data, on_binary=lambda: self._binary(entry, data))
+
+    def _read_data(self, entry: FileEntry, limit: int | None = None) -> bytes | None:
         limits = self.limits
         if entry.size > limits.max_file_size:
             self.stats.large_files_skipped += 1
@@ -204,17 +223,22 @@ class Tree:
             self.stats.large_files_skipped += 1
             return None
         self.stats.bytes_read += len(data)
-        return decode(data, on_binary=lambda: self._binary(entry, data))
+        return data
 
     def _binary(self, entry: FileEntry, data: bytes) -> None:
         self.stats.binary_files += 1
         self.binary_heads[entry.path] = data[:8]
 
 
+def is_binary(data: bytes) -> bool:
+    """A NUL byte in the first 8 KiB (a UTF-16 text, which has them, is recognised by its BOM first)."""
+    return data.find(b"\x00", 0, 8192) >= 0
+
+
 def decode(data: bytes, on_binary: Callable[[], None] | None = None) -> str | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", "replace")
-    if b"\x00" in data[:8192]:
+    if is_binary(data):
         if on_binary is not None:
             on_binary()
         return None
@@ -286,6 +310,9 @@ def _open_regular(abspath: str, cap: int, max_size: int | None = None) -> bytes 
         os.close(fd)
 
 
+_REGULAR, _LINK, _OTHER = 1, 2, 3
+
+
 def worktree_tree(root: str, limits: Limits, keep: Callable[[FileEntry], bool]) -> Tree:
     """Tracked files of a git work tree; files are read from disk, never through a symlink."""
     hits: list[LimitHit] = []
@@ -307,6 +334,26 @@ def worktree_tree(root: str, limits: Limits, keep: Callable[[FileEntry], bool]) 
         safe_dirs[d] = ok
         return ok
 
+    listings: dict[str, dict[str, int]] = {}
+
+    def listing(d: str) -> dict[str, int]:
+        """name -> REGULAR | LINK | OTHER for the entries of directory ``d`` (one scandir per directory
+        instead of an lstat per file; DirEntry types come from the directory itself)."""
+        found = listings.get(d)
+        if found is None:
+            found = listings[d] = {}
+            try:
+                with os.scandir(os.path.join(root, d) if d else root) as it:
+                    for item in it:
+                        try:
+                            found[item.name] = (_LINK if item.is_symlink() else
+                                                _REGULAR if item.is_file(follow_symlinks=False) else _OTHER)
+                        except OSError:
+                            continue
+            except OSError:
+                pass
+        return found
+
     seen: set[str] = set()
     prefix = os.path.join(root, "")
     for mode, raw in gitread.ls_files(git_dir, root, limits):
@@ -323,26 +370,25 @@ def worktree_tree(root: str, limits: Limits, keep: Callable[[FileEntry], bool]) 
         if raw.count("/") > limits.max_depth:
             rows.append((raw, 0, None))  # depth cap reported by _select
             continue
-        if not dir_is_safe(raw.rpartition("/")[0]):
+        folder, _, name = raw.rpartition("/")
+        if not dir_is_safe(folder):
             stats.symlinks_skipped += 1
             continue
-        abspath = prefix + raw
-        try:
-            st = os.lstat(abspath)
-        except OSError:
-            continue
-        if stat.S_ISLNK(st.st_mode):
+        what = listing(folder).get(name)  # None: tracked but absent from the work tree
+        if what == _LINK:
             stats.symlinks_skipped += 1
             continue
-        if not stat.S_ISREG(st.st_mode):
+        if what != _REGULAR:
             continue
-        rows.append((raw, st.st_size, abspath))
+        rows.append((raw, UNKNOWN_SIZE, prefix + raw))
     entries = _select(rows, limits, hits)
     stats.files_seen = len(entries)
 
     # No parent directory of an entry is a symlink (dir_is_safe) and the file itself is opened with
-    # O_NOFOLLOW, so every path read resolves inside the root without a realpath() per file.
-    return Tree(entries, lambda e, cap: _open_regular(str(e.key), cap), limits, hits, stats, keep)
+    # O_NOFOLLOW, so every path read resolves inside the root without a realpath() per file. Sizes
+    # are checked against max_file_size when a file is opened.
+    max_size = limits.max_file_size
+    return Tree(entries, lambda e, cap: _open_regular(e.key, cap, max_size), limits, hits, stats, keep)
 
 
 _name = attrgetter("name")

@@ -16,6 +16,8 @@ from dpghub.core.screening.report import Finding, LicenseFound, Licenses, Status
 from dpghub.core.screening.tree import FileEntry
 
 SPDX_HEAD = 16 * 1024
+# A file that is not a licence file, README or manifest is looked at only for this (in its first 16 KiB).
+VISITOR_NEEDLES = ("spdx-license-identifier",)
 ROOT_MANIFESTS = frozenset({"package.json", "pyproject.toml", "setup.cfg", "Cargo.toml", "composer.json",
                             "DESCRIPTION", "pom.xml", "publiccode.yml", "publiccode.yaml", "CITATION.cff"})
 
@@ -49,7 +51,7 @@ def visitor(ctx: Context):
         if lic.is_license_path(path) or ("/" not in path and (path in ROOT_MANIFESTS or path.upper().startswith(
                 "README"))):
             ctx.licence_evidence.extend(lic.scan_file(path, text))
-        elif "spdx-license-identifier" in low[:SPDX_HEAD]:
+        elif low.find("spdx-license-identifier", 0, SPDX_HEAD) >= 0:
             ctx.licence_evidence.extend(lic.scan_spdx_tags(path, text[:SPDX_HEAD]))
 
     return visit
