@@ -28,11 +28,21 @@ _MANIFESTS = frozenset(
 )
 
 
-@lru_cache(maxsize=65536)
+# Every name with a role contains one of these (the REUSE folder contains "licen"): a path holding
+# none has no role, which one search tells without splitting it (most paths of a repository).
+_ANY_ROLE = re.compile("licen|copying|copyright|patents|readme|gemspec|nuspec|"
+                       + "|".join(re.escape(m) for m in sorted(_MANIFESTS)), re.IGNORECASE)
+
+
 def classify_path(relpath: str) -> FileRole:
     """The role of a file for licence detection: "license-file", "manifest", "readme" or ""."""
-    if not isinstance(relpath, str) or not relpath:
+    if not isinstance(relpath, str) or not relpath or not _ANY_ROLE.search(relpath):
         return ""
+    return _classify(relpath)
+
+
+@lru_cache(maxsize=65536)
+def _classify(relpath: str) -> FileRole:
     parts = [p for p in relpath.replace("\\", "/").split("/") if p not in ("", ".")]
     if not parts or any(p in _SKIP_DIRS for p in parts[:-1]):
         return ""
