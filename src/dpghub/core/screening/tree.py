@@ -310,9 +310,6 @@ def _open_regular(abspath: str, cap: int, max_size: int | None = None) -> bytes 
         os.close(fd)
 
 
-_REGULAR, _LINK, _OTHER = 1, 2, 3
-
-
 def worktree_tree(root: str, limits: Limits, keep: Callable[[FileEntry], bool]) -> Tree:
     """Tracked files of a git work tree; files are read from disk, never through a symlink."""
     hits: list[LimitHit] = []
@@ -334,26 +331,6 @@ def worktree_tree(root: str, limits: Limits, keep: Callable[[FileEntry], bool]) 
         safe_dirs[d] = ok
         return ok
 
-    listings: dict[str, dict[str, int]] = {}
-
-    def listing(d: str) -> dict[str, int]:
-        """name -> REGULAR | LINK | OTHER for the entries of directory ``d`` (one scandir per directory
-        instead of an lstat per file; DirEntry types come from the directory itself)."""
-        found = listings.get(d)
-        if found is None:
-            found = listings[d] = {}
-            try:
-                with os.scandir(os.path.join(root, d) if d else root) as it:
-                    for item in it:
-                        try:
-                            found[item.name] = (_LINK if item.is_symlink() else
-                                                _REGULAR if item.is_file(follow_symlinks=False) else _OTHER)
-                        except OSError:
-                            continue
-            except OSError:
-                pass
-        return found
-
     seen: set[str] = set()
     prefix = os.path.join(root, "")
     for mode, raw in gitread.ls_files(git_dir, root, limits):
@@ -370,25 +347,26 @@ def worktree_tree(root: str, limits: Limits, keep: Callable[[FileEntry], bool]) 
         if raw.count("/") > limits.max_depth:
             rows.append((raw, 0, None))  # depth cap reported by _select
             continue
-        folder, _, name = raw.rpartition("/")
-        if not dir_is_safe(folder):
+        if not dir_is_safe(raw.rpartition("/")[0]):
             stats.symlinks_skipped += 1
             continue
-        what = listing(folder).get(name)  # None: tracked but absent from the work tree
-        if what == _LINK:
+        abspath = prefix + raw
+        try:
+            st = os.lstat(abspath)  # an lstat per file is cheaper here than a scandir per folder
+        except OSError:
+            continue  # tracked but absent from the work tree
+        if stat.S_ISLNK(st.st_mode):
             stats.symlinks_skipped += 1
             continue
-        if what != _REGULAR:
+        if not stat.S_ISREG(st.st_mode):
             continue
-        rows.append((raw, UNKNOWN_SIZE, prefix + raw))
+        rows.append((raw, st.st_size, abspath))
     entries = _select(rows, limits, hits)
     stats.files_seen = len(entries)
 
     # No parent directory of an entry is a symlink (dir_is_safe) and the file itself is opened with
-    # O_NOFOLLOW, so every path read resolves inside the root without a realpath() per file. Sizes
-    # are checked against max_file_size when a file is opened.
-    max_size = limits.max_file_size
-    return Tree(entries, lambda e, cap: _open_regular(e.key, cap, max_size), limits, hits, stats, keep)
+    # O_NOFOLLOW, so every path read resolves inside the root without a realpath() per file.
+    return Tree(entries, lambda e, cap: _open_regular(e.key, cap), limits, hits, stats, keep)
 
 
 _name = attrgetter("name")
