@@ -40,7 +40,7 @@ def classify_path(relpath: str) -> FileRole:
     """The role of a file for licence detection: "license-file", "manifest", "readme" or ""."""
     if not isinstance(relpath, str) or not relpath:
         return ""
-    low = relpath.translate(_FOLD).lower()
+    low = relpath.lower() if relpath.isascii() else relpath.translate(_FOLD).lower()
     for word in _ROLE_WORDS:
         if word in low:
             return _classify(relpath)
