@@ -7,8 +7,9 @@ and only on the kinds of file it applies to. Hits keep a path, a line number and
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -107,6 +108,25 @@ def window_for(entry: FileEntry) -> int:
 @lru_cache(maxsize=8192)
 def _low_value_folder(folder: str) -> bool:
     return not LOW_VALUE_DIRS.isdisjoint(folder.lower().split("/"))
+
+
+def _needle_regions(low: str, needle: str, limit: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of the lines (or, on a long line, the stretches) holding ``needle`` in ``low[:limit]``,
+    in order, for its first MAX_NEEDLE_LINES occurrences."""
+    start = 0
+    for _ in range(MAX_NEEDLE_LINES):
+        index = low.find(needle, start, limit)
+        if index < 0:
+            return
+        line_start = low.rfind("\n", 0, index) + 1
+        line_end = low.find("\n", index, limit)
+        line_end = limit if line_end < 0 else line_end
+        if line_end - line_start > LONG_LINE:
+            yield max(line_start, index - AROUND), min(line_end, index + len(needle) + AROUND)
+            start = index + len(needle)
+        else:
+            yield line_start, line_end
+            start = line_end + 1
 
 
 @lru_cache(maxsize=8)
@@ -219,31 +239,21 @@ class Scanner:
                     break
 
     @staticmethod
-    def _line_matches(pattern: Pattern, text: str, low: str, limit: int, needles: Iterable[str]):
+    def _line_matches(pattern: Pattern, text: str, low: str, limit: int, needles: list[str]):
         """Run the (line-local) regex only on the lines where one of its needles (found in the file) occurs.
 
         On a very long line (minified code, a notebook's embedded image) only the stretch around each
         occurrence is examined, so one line of a megabyte is not searched again for every needle.
+        The regions of all needles are visited in document order, each once, and only as far as the
+        caller reads: a pattern that keeps two hits per file stops searching after them.
         """
-        regions: set[tuple[int, int]] = set()
-        for needle in needles:
-            start, seen = 0, 0
-            while seen < MAX_NEEDLE_LINES:
-                index = low.find(needle, start, limit)
-                if index < 0:
-                    break
-                line_start = low.rfind("\n", 0, index) + 1
-                line_end = low.find("\n", index, limit)
-                line_end = limit if line_end < 0 else line_end
-                if line_end - line_start > LONG_LINE:
-                    regions.add((max(line_start, index - AROUND), min(line_end, index + len(needle) + AROUND)))
-                    start = index + len(needle)
-                else:
-                    regions.add((line_start, line_end))
-                    start = line_end + 1
-                seen += 1
-        for region_start, region_end in sorted(regions):
-            for match in pattern.regex.finditer(text, region_start, region_end):
+        streams = [_needle_regions(low, needle, limit) for needle in needles]
+        last = None
+        for region in heapq.merge(*streams) if len(streams) > 1 else streams[0]:
+            if region == last:
+                continue
+            last = region
+            for match in pattern.regex.finditer(text, region[0], region[1]):
                 yield match.start(), (match.group(match.lastindex) if match.lastindex else match.group(0))
 
     def get(self, name: str) -> list[Hit]:
