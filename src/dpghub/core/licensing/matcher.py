@@ -194,13 +194,29 @@ def _whole_texts() -> dict[tuple, _Ref]:
     return {ref.words: ref for ref in _references()}
 
 
+@lru_cache(maxsize=1)
+def _signatures() -> dict[int, tuple[str, ...]]:
+    """Per reference, the few words of its core that the fewest other cores have: a text that holds
+    the core word for word holds them, so a text lacking one needs no substring search for it."""
+    refs = _references()
+    spread = Counter(w for ref in refs for w in set(ref.core_wordseq))
+    return {id(ref): tuple(sorted(set(ref.core_wordseq), key=lambda w: (spread[w], -len(w), w))[:3])
+            for ref in refs}  # keyed by identity: the references live as long as the process
+
+
 def _cores_in(words: list[str], refs: tuple[_Ref, ...]) -> Iterator[tuple[_Ref, int, str]]:
     """(reference, offset, joined text) for each reference, in the given order, whose core the text
     holds word for word; ``joined`` is " w1 w2 ... " of the text's words."""
     if len(words) < 40:
         return
-    joined = " " + " ".join(words) + " "
+    present = set(words)
+    signatures = _signatures()
+    joined = None
     for ref in refs:
+        if not all(w in present for w in signatures[id(ref)]):
+            continue  # a word of its core is missing: the core cannot be there
+        if joined is None:
+            joined = " " + " ".join(words) + " "
         at = joined.find(ref.core_text)
         if at >= 0:
             yield ref, at, joined
@@ -278,6 +294,7 @@ def match_verbatim(text: str) -> list[TextMatch] | None:
 def preload() -> None:
     """Load and index the reference texts now (a long-lived worker pays this once, up front)."""
     _references()
+    _signatures()
     _core_index()
     _whole_texts()
     _longest_first()
