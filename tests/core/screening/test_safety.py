@@ -64,6 +64,26 @@ class TestSymlinks:
         assert report.bytes_read == len("# Readme\n")
         assert PASSWD_MARK not in dump(report)
 
+    def test_tracked_file_replaced_by_a_symlink_is_not_followed(self, tmp_path):
+        # the index says LICENSE and docs/guide.md are regular files; the work tree now has symlinks
+        repo = make_repo(tmp_path / "f", {"README.md": "# Readme\n", "LICENSE": MIT, "docs/guide.md": "# Guide\n"})
+        (repo / "LICENSE").unlink()
+        os.symlink("/etc/passwd", repo / "LICENSE")
+        (repo / "docs" / "guide.md").unlink()
+        os.symlink("/etc/passwd", repo / "docs" / "guide.md")
+        report = screen(str(repo))
+        assert PASSWD_MARK not in dump(report)
+        assert report.bytes_read == len("# Readme\n")
+        assert report.finding("2").code == "license.not_found"
+        assert [(n.limit, n.detail) for n in report.limits_hit] == [("symlinks", "2 symlinks were not followed")]
+
+    def test_tracked_file_deleted_from_the_work_tree(self, tmp_path):
+        repo = make_repo(tmp_path / "g", {"README.md": "# Readme\n", "LICENSE": MIT})
+        (repo / "LICENSE").unlink()  # still in the index: committed, but there is nothing to read
+        report = screen(str(repo))
+        assert report.bytes_read == len("# Readme\n")
+        assert report.finding("2").code == "license.not_found"
+
 
 def test_huge_sparse_file_is_not_read(tmp_path):
     root = make_plain(tmp_path / "big", {"README.md": "# Big\n"})

@@ -10,6 +10,7 @@ types are not read at all. Everything that truncates the view is recorded in ``l
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable, Iterable
@@ -86,14 +87,21 @@ def _kind_of_name(name: str) -> str:
     return "other"
 
 
-UNKNOWN_SIZE = -1  # a walked file's size is not asked for: the read's fstat tells it
+UNKNOWN_SIZE = -1  # a listed file's size is not asked for: the fstat of its open tells it
 
 
-class _TooLarge:
-    """What a reader returns for a file over max_file_size (a sentinel, unlike any bytes)."""
+class _Refused:
+    """What a reader returns for a file it will not read (a sentinel, unlike any bytes)."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+    def __repr__(self) -> str:
+        return f"<refused: {self.why}>"
 
 
-TOO_LARGE = _TooLarge()
+TOO_LARGE = _Refused("larger than max_file_size")
+SYMLINK = _Refused("a symbolic link")
 
 
 @dataclass(slots=True)
@@ -118,7 +126,7 @@ class Stats:
 class Tree:
     """The files of one repository and a capped, cached reader for their text."""
 
-    def __init__(self, entries: list[FileEntry], reader: Callable[[FileEntry, int], bytes | _TooLarge | None],
+    def __init__(self, entries: list[FileEntry], reader: Callable[[FileEntry, int], bytes | _Refused | None],
                  limits: Limits, limits_hit: list[LimitHit], stats: Stats,
                  keep: Callable[[FileEntry], bool] = lambda e: False, closer: Callable[[], None] | None = None):
         self.entries = entries
@@ -222,6 +230,9 @@ class Tree:
         if data is TOO_LARGE:
             self.stats.large_files_skipped += 1
             return None
+        if data is SYMLINK:
+            self.stats.symlinks_skipped += 1
+            return None
         self.stats.bytes_read += len(data)
         return data
 
@@ -277,13 +288,13 @@ def _select(paths: list[tuple[str, int, object]], limits: Limits, hits: list[Lim
     return entries
 
 
-def _open_regular(abspath: str, cap: int, max_size: int | None = None) -> bytes | _TooLarge | None:
-    """The first ``cap`` bytes of a regular file (never through a symlink); None if it cannot be read;
-    TOO_LARGE if it is larger than ``max_size``."""
+def _open_regular(abspath: str, cap: int, max_size: int | None = None) -> bytes | _Refused | None:
+    """The first ``cap`` bytes of a regular file; None if it cannot be read; TOO_LARGE if it is larger
+    than ``max_size``; SYMLINK if it is a symbolic link (never followed)."""
     try:
         fd = os.open(abspath, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return None
+    except OSError as exc:
+        return SYMLINK if exc.errno == errno.ELOOP else None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -350,23 +361,17 @@ def worktree_tree(root: str, limits: Limits, keep: Callable[[FileEntry], bool]) 
         if not dir_is_safe(raw.rpartition("/")[0]):
             stats.symlinks_skipped += 1
             continue
-        abspath = prefix + raw
-        try:
-            st = os.lstat(abspath)  # an lstat per file is cheaper here than a scandir per folder
-        except OSError:
-            continue  # tracked but absent from the work tree
-        if stat.S_ISLNK(st.st_mode):
-            stats.symlinks_skipped += 1
-            continue
-        if not stat.S_ISREG(st.st_mode):
-            continue
-        rows.append((raw, st.st_size, abspath))
+        # No lstat per file (a system call costs as much as a small read here): the index says it is a
+        # regular file, and the one open of a file that is read refuses a symlink (O_NOFOLLOW, counted
+        # as a skipped symlink) or anything but a regular file (fstat), and checks its size.
+        rows.append((raw, UNKNOWN_SIZE, prefix + raw))
     entries = _select(rows, limits, hits)
     stats.files_seen = len(entries)
 
     # No parent directory of an entry is a symlink (dir_is_safe) and the file itself is opened with
     # O_NOFOLLOW, so every path read resolves inside the root without a realpath() per file.
-    return Tree(entries, lambda e, cap: _open_regular(e.key, cap), limits, hits, stats, keep)
+    max_size = limits.max_file_size
+    return Tree(entries, lambda e, cap: _open_regular(e.key, cap, max_size), limits, hits, stats, keep)
 
 
 _name = attrgetter("name")
