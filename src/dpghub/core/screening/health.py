@@ -12,6 +12,7 @@ import re
 import time
 from collections import Counter
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from dpghub.core.screening.checks.base import Context
 from dpghub.core.screening.gitread import History
@@ -28,6 +29,12 @@ CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|https?://\S+")
 DAY = 86_400
 
 
+@lru_cache(maxsize=65536)
+def _binary_name(name: str) -> bool:
+    """A compiled or packaged executable by its extension (the names of a repository repeat)."""
+    return "." in name and "." + name.rsplit(".", 1)[-1].lower() in BINARY_EXT
+
+
 def _ev(ctx: Context, issues: list[Issue], limit: int = 5) -> list[Evidence]:
     return [ctx.evidence(i.path, i.line, i.excerpt) for i in issues[:limit]]
 
@@ -35,9 +42,9 @@ def _ev(ctx: Context, issues: list[Issue], limit: int = 5) -> list[Evidence]:
 def file_signals(ctx: Context) -> list[Signal]:
     tree = ctx.tree
     signals = []
-    binaries = [e.path for e in tree.entries if e.path not in ALLOWED_BINARIES and (
-        ("." + e.path.rsplit(".", 1)[-1].lower() if "." in e.path.rsplit("/", 1)[-1] else "") in BINARY_EXT
-        or tree.binary_heads.get(e.path, b"").startswith(EXEC_MAGIC))]
+    heads = tree.binary_heads
+    binaries = [e.path for e in tree.entries if (_binary_name(e.path.rpartition("/")[2]) or (
+        e.path in heads and heads[e.path].startswith(EXEC_MAGIC))) and e.path not in ALLOWED_BINARIES]
     if binaries:
         signals.append(Signal("binary_artifacts", SignalStatus.RISK, "health.binaries_found",
                               f"{len(binaries)} binary artefacts are committed (they cannot be reviewed).",

@@ -86,9 +86,9 @@ def check(ctx: Context) -> list[Finding]:
     readme = min(readmes, key=lambda e: (not e.path.lower().endswith((".md", ".rst")), e.path), default=None)
     text = tree.text(readme) if readme else None
     words, sections = readme_facts(text) if text else (0, {})
-    docs_files = [e for e in tree.files() if e.path.lower().startswith(DOCS_DIRS) and e.kind == "doc"]
+    docs_files = [e for e in tree.files() if e.kind == "doc" and e.path.lower().startswith(DOCS_DIRS)]
     guides = ctx.files_named(GUIDE_FILES)
-    deploy = [e for e in tree.files() if DEPLOY_FILES.match(e.path.rsplit("/", 1)[-1]) and e.depth <= 2]
+    deploy = [e for e in tree.files() if e.depth <= 2 and DEPLOY_FILES.match(e.path.rsplit("/", 1)[-1])]
     cards = ctx.files_named(CARD_FILES, dirs=None)
     needs_card = ctx.category in ("Open Data", "Open AI Model")
     low = ascii_lower(text) if text else ""  # the phrases are ASCII
