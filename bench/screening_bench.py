@@ -484,17 +484,24 @@ def machine() -> dict:
 
 
 def engine_version() -> str:
-    """HEAD of the repository, plus a digest of the engine's sources (they may be uncommitted)."""
-    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, check=False,
+    """The commit of the engine that is imported (a PYTHONPATH may point at another checkout, to measure
+    an older engine beside the current one), plus a digest of its sources (they may be uncommitted)."""
+    import dpghub
+
+    src = Path(dpghub.__file__).resolve().parent.parent  # .../src
+    repo = src.parent
+    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"], capture_output=True, check=False,
                           text=True).stdout.strip()
     digest = hashlib.sha1()
     for sub in ("screening", "licensing"):
-        for path in sorted((ROOT / "src" / "dpghub" / "core" / sub).rglob("*")):
+        for path in sorted((src / "dpghub" / "core" / sub).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src/dpghub/core/screening",
+                digest.update(str(path.relative_to(repo)).encode() + b"\0" + path.read_bytes())
+    dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--", "src/dpghub/core/screening",
                             "src/dpghub/core/licensing"], capture_output=True, text=True, check=False).stdout.strip()
-    return f"{head}{' + uncommitted engine changes' if dirty else ''}, engine sources sha1 {digest.hexdigest()[:12]}"
+    where = "" if repo == ROOT else f" (from {repo})"
+    return (f"{head}{' + uncommitted engine changes' if dirty else ''}{where}, engine sources sha1 "
+            f"{digest.hexdigest()[:12]}")
 
 
 def main(argv: list[str] | None = None) -> int:
