@@ -723,6 +723,10 @@ def print_report(s: dict) -> None:
         r["p95"] <= TARGET_RATIO)
     add("Screen / read-all time per tree, median", f"{_fmt(r['median'], '.2f')}x; {r['trees'] - len(r['over_target'])}"
         f" of {r['trees']} trees within {TARGET_RATIO:g}x", "(info)", None)
+    ip = s["inprocess"]
+    if ip.get("sum_read_s"):
+        add("Whole corpus, read-all vs screen (warm)", f"{ip['sum_read_s']:.2f}s vs {ip['sum_screen_s']:.2f}s = "
+            f"{ip['sum_screen_s'] / ip['sum_read_s']:.2f}x", "(info)", None)
     rc = s.get("ratio_cold") or {}
     if rc.get("trees"):
         add("Cold cache: screen / read-all per tree, max", _fmt(rc["max"], ".2f") + "x", f"<= {TARGET_RATIO:g}x",
