@@ -28,11 +28,11 @@ _MANIFESTS = frozenset(
 )
 
 
+# The four non-ASCII letters that a case-insensitive pattern matches to ASCII ones (İ ı ſ K).
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 # Every name with a role contains one of these (the REUSE folder contains "licen"): a path holding
 # none has no role, which a few substring tests tell without splitting it (most paths of a repository;
 # a case-insensitive regular expression of these words cost 17 us a path, the tests 1 us).
-# the four non-ASCII letters that a case-insensitive pattern matches to ASCII ones
-_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _ROLE_WORDS = ("licen", "copying", "copyright", "patents", "readme", "gemspec", "nuspec", *sorted(_MANIFESTS))
 
 
