@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from dpghub.core.screening import scan
 from dpghub.core.screening.scan import Pattern, Scanner
 
-PATTERN = Pattern("t.copyright", re.compile(r"^[ \t#*/]*(?:copyright|\(c\)|©)[ \t]*([^\n]{2,40})", re.I | re.M),
+PATTERN = Pattern("t.copyright", re.compile(r"^[ \t#*/]*(?:copyright|\(c\)|©)[ \t]*([^\n]{2,40})", re.IGNORECASE | re.MULTILINE),
                   ("copyright", "(c)", "©"))
 
 
@@ -52,6 +52,6 @@ def test_same_matches_in_the_same_order(text, limit):
 
 
 def test_stops_when_the_caller_has_enough():
-    text = "\n".join(["Copyright (c) 2020 Org %d" % i for i in range(100)])
+    text = "\n".join([f"Copyright (c) 2020 Org {i}" for i in range(100)])
     matches = Scanner._line_matches(PATTERN, text, scan.ascii_lower(text), len(text), ["copyright", "(c)"])
     assert [next(matches)[1], next(matches)[1]] == ["(c) 2020 Org 0", "(c) 2020 Org 1"]
