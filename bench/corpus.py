@@ -9,7 +9,7 @@ Two kinds of tree:
   --depth 1 file://...`` (hooks disabled) from a bare snapshot that the ``fetch`` tool brought to
   ``/work/.mirror/OWNER+NAME/repo``. The script uses whatever snapshots exist and lists the missing ones.
 * ``pypi/NAME-VERSION`` and ``npm/NAME-VERSION``: unpacked source distributions of pinned versions of
-  popular packages (``pip download --no-deps --no-binary :all:`` and ``npm pack``). Their declared licence
+  popular packages (``pip download --no-deps --no-binary NAME`` and ``npm pack``). Their declared licence
   (PKG-INFO ``License-Expression``/``License``/classifiers; package.json ``license``) is read from the
   unpacked tree and recorded.
 
@@ -398,8 +398,10 @@ def prepare_pypi() -> list[dict]:
         if not dest.is_dir():
             log(f"pip download {name}=={version}")
             before = set(dl.iterdir())
+            # the sdist of this package only: its build requirements (pip prepares its metadata in an
+            # isolated build environment) come as wheels, not compiled from source (Cython takes minutes)
             proc = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                                   "--no-binary", ":all:", "--dest", str(dl), f"{name}=={version}"],
+                                   "--no-binary", name, "--dest", str(dl), f"{name}=={version}"],
                                   capture_output=True, text=True)
             new = [p for p in set(dl.iterdir()) - before] or _find_archive(dl, name, version)
             if proc.returncode != 0 and not new:
