@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 
 from .textnorm import Token, tokenize
 
@@ -412,13 +413,9 @@ def _ordered_anchors(core_pos: list[int], tsh: list[int], order: dict[int, int])
     the text before the licence it belongs to; as the first run in text order it would stretch the
     region back over the other licence. None when the runs do not give a forward region.
     """
-    runs = []
-    start = 0
-    for k in range(1, len(core_pos) + 1):
-        if k == len(core_pos) or core_pos[k] != core_pos[k - 1] + 1:
-            if k - start >= ANCHOR:
-                runs.append((core_pos[start], core_pos[k - 1]))
-            start = k
+    n = len(core_pos)
+    bounds = [0, *(k for k, x, y in zip(range(1, n), core_pos, core_pos[1:]) if y != x + 1), n]
+    runs = [(core_pos[b0], core_pos[b1 - 1]) for b0, b1 in pairwise(bounds) if b1 - b0 >= ANCHOR]
     if not runs:
         return None
     first = min(runs, key=lambda r: (order.get(tsh[r[0]], 1 << 30), r[0]))[0]
@@ -503,8 +500,13 @@ def match_text(text: str | list[Token]) -> list[TextMatch]:
     # shingle -> its positions in the text, so that each round costs what the matches cost, not the
     # text's length (a notices file of many licences goes round once per licence)
     where: dict[int, list[int]] = {}
+    get = where.get
     for i, sh in enumerate(tsh):
-        where.setdefault(sh, []).append(i)
+        at = get(sh)
+        if at is None:
+            where[sh] = [i]
+        else:
+            at.append(i)
     free = set(where)  # shingles with at least one position not yet explained
     uncovered = {sh: len(at) for sh, at in where.items()}  # positions of each shingle not yet explained
     # per reference, its core shingles among the free shingles of the text: counted once through the
@@ -530,7 +532,7 @@ def match_text(text: str | list[Token]) -> list[TextMatch]:
         for hit, ref in cands[:3]:
             if hit < 0.8 * top:
                 break
-            m = _align(tokens, tsh, covered, ref, where, free)
+            m = _align(tokens, tsh, covered, ref, where, free, words)
             if m is not None:
                 rank = (m[0].method != "modified", -m[0].changed_words, hit)
                 aligned.append((rank, m))
@@ -558,8 +560,12 @@ def match_text(text: str | list[Token]) -> list[TextMatch]:
     return results
 
 
-def _align(tokens, tsh, covered, ref: _Ref, where: dict[int, list[int]], free: set[int]):
-    positions = sorted(i for sh in (ref.shingles & free) for i in where[sh] if not covered[i])
+def _align(tokens, tsh, covered, ref: _Ref, where: dict[int, list[int]], free: set[int], words: list[str]):
+    shingles = ref.shingles
+    if len(tsh) <= 4 * len(shingles):  # one pass over the text costs less than sorting the positions
+        positions = [i for i, sh in enumerate(tsh) if sh in shingles and not covered[i]]
+    else:  # a long text (a notices file): visit only the positions of the reference's shingles
+        positions = sorted(i for sh in (shingles & free) for i in where[sh] if not covered[i])
     if not positions:
         return None
     gap = max(60, ref.core_words // 5)
@@ -567,13 +573,15 @@ def _align(tokens, tsh, covered, ref: _Ref, where: dict[int, list[int]], free: s
     # The region ends with the last shingle of the reference seen for the first time: text after it
     # that shares only already-matched shingles (a second, similar licence such as a 0BSD notice after
     # the Python licence's own disclaimer) is not part of this licence.
-    seen: set = set()
+    # Scanned backwards: the last position whose shingle has no earlier unexplained position in [s, e].
     last_new = s
-    for i in range(s, e + 1):
+    for i in range(e, s, -1):
         sh = tsh[i]
-        if sh in ref.shingles and sh not in seen and not covered[i]:
-            seen.add(sh)
-            last_new = i
+        if sh in shingles and not covered[i]:
+            at = where[sh]
+            if at[0] == i or not any(s <= j < i and not covered[j] for j in at):
+                last_new = i
+                break
     e = last_new
     span_set = set(tsh[s : e + 1])
     # changes are counted between the first and the last shingle of the reference's core:
@@ -595,7 +603,7 @@ def _align(tokens, tsh, covered, ref: _Ref, where: dict[int, list[int]], free: s
     s, e = s2, e2
     # Words of the text (between a and b) that no shared shingle covers were inserted or
     # replaced; words of the reference core that no shingle of the span covers were deleted.
-    ins_runs = _uncovered_runs(tsh[a : b + 1], ref.shingles, [w for w, _ in tokens[a : b + N]])
+    ins_runs = _uncovered_runs(tsh[a : b + 1], ref.shingles, words[a : b + N])
     del_runs = _uncovered_runs(ref.core_seq, span_set, ref.core_wordseq)
     ins_runs, del_runs = _word_diff(ins_runs, del_runs)
     ins_words = [len(r) for r in ins_runs]
@@ -605,7 +613,7 @@ def _align(tokens, tsh, covered, ref: _Ref, where: dict[int, list[int]], free: s
     inserted_text = {w for r in ins_runs for w in r} & _CRITICAL
     critical = []
     if inserted_text:  # only when the text has more of that word than the reference
-        region = Counter(w for w, _ in tokens[a : b + N])
+        region = Counter(words[a : b + N])
         critical = sorted(w for w in inserted_text if region[w] > ref.counts.get(w, 0))
     span_cov = len(ref.core & span_set) / len(ref.core)
     start_line = tokens[s][1]
