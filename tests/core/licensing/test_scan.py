@@ -340,6 +340,38 @@ def test_readme_gnu_notice_rst():
     assert [e.expression for e in scan_file("README.rst", text)] == ["GPL-3.0-or-later"]
 
 
+def test_readme_gnu_notice_without_a_licence_heading():
+    # the FSF's notice template is the project's own statement wherever the README puts it
+    text = (
+        "# Tokens\n[![License: AGPL v3](https://img.shields.io/badge/License-AGPL%20v3-blue.svg)](https://x)\n\n"
+        "Copyright (C) 2023  A. Person\n\nThis program is free software: you can redistribute it and/or modify\n"
+        "it under the terms of the GNU Affero General Public License as published by\nthe Free Software Foundation, "
+        "either version 3 of the License, or\n(at your option) any later version.\n"
+    )
+    found = exprs(scan_file("README.md", text))
+    assert ("AGPL-3.0-or-later", "readme", 6, "reference") in found
+    assert ("AGPL-3.0-only", "readme", 2, "badge") in found
+    # beside the bare text in LICENSE, the notice gives "or later" to the root
+    raw = (Path(__file__).parents[3] / "src/dpghub/core/licensing/data/texts/agpl-3.0.txt").read_text()
+    agpl = raw.split("\n---\n", 1)[1]
+    ev = scan_file("LICENSE", agpl) + scan_file("README.md", text)
+    assert summarize(ev).root_expression == "AGPL-3.0-or-later"
+
+
+def test_readme_gnu_notice_under_another_heading_without_later():
+    text = (
+        "# Foo\n\n## Legal\n\nCopyright (c) 2014 - 2024 UNICEF\n\nThis library is free software; you can "
+        "redistribute it and/or\nmodify it under the terms of the GNU Lesser General Public\nLicense as published "
+        "by the Free Software Foundation; version 2.1\nof the License.\n"
+    )
+    assert exprs(scan_file("README.md", text)) == [("LGPL-2.1-only", "readme", 7, "reference")]
+
+
+def test_readme_free_software_without_the_notice_is_no_evidence():
+    text = "# Foo\n\nFoo is free software, and you can redistribute it to your friends.\n\nGNU tools are used.\n"
+    assert scan_file("README.md", text) == []
+
+
 def test_readme_badge():
     text = "# Foo\n[![License: MIT](https://img.shields.io/badge/License-MIT-yellow.svg)](https://x)\n\nHello\n"
     assert exprs(scan_file("README.md", text)) == [("MIT", "readme", 2, "badge")]

@@ -358,10 +358,42 @@ def _readme_sections(text: str) -> list[tuple[int, str]]:
     return out
 
 
+# The FSF's notice template ("This program is free software: you can redistribute it and/or modify it
+# under the terms of the GNU ... either version 3 of the License, or (at your option) any later version"):
+# the project's own statement of its licence wherever a README puts it (often under "Legal", or with no
+# heading at all), unlike a mere mention of a licence, which counts only in a licence section.
+_FREE_SOFTWARE = re.compile(r"\bis\s+free\s+software\b[^.]{0,40}?\bredistribute\s+it\b", re.IGNORECASE)
+
+
+def _gnu_template_notices(relpath: str, text: str, skip: list[tuple[int, int]]) -> list[LicenseEvidence]:
+    """Evidence from the GNU notice template outside the README's licence sections (``skip``: line ranges)."""
+    out: list[LicenseEvidence] = []
+    for fs in _FREE_SOFTWARE.finditer(text):
+        line = text.count("\n", 0, fs.start()) + 1
+        if any(a <= line <= b for a, b in skip):
+            continue
+        # the template's comment leaders (" * ", "# ") and line breaks do not matter
+        flat = " ".join(_COMMENT_LEADER.sub(" ", text[fs.end() : fs.end() + 400]).split())
+        m = _GNU_NOTICE.search(flat[:300])  # "... and/or modify it under the terms of the GNU ..."
+        if m is None:
+            continue
+        fam = _GNU_FAMILY[m.group("fam").lower()]
+        expr, _ = normalize_detail(f"{fam}-{m.group('ver')}{'+' if m.group('later') else ''}")
+        if expr is None or any(e.expression == expr for e in out):
+            continue
+        out.append(LicenseEvidence(expr, "readme", relpath, line, 0.8, "reference",
+                                   f"{relpath} line {line}: the GNU licence notice \"{m.group(0)}\""))
+    return out
+
+
 def _scan_readme(relpath: str, text: str) -> list[LicenseEvidence]:
     out: list[LicenseEvidence] = []
-    for first_line, section in _readme_sections(text):
+    sections = _readme_sections(text)
+    for first_line, section in sections:
         out += scan_license_text(relpath, section, kind="readme", line_offset=first_line - 1)
+    if "free software" in text.lower():
+        spans = [(first, first + section.count("\n")) for first, section in sections]
+        out += [e for e in _gnu_template_notices(relpath, text, spans) if not any(o.expression == e.expression for o in out)]
     # badges anywhere near the top
     head = "\n".join(text.split("\n")[:60])
     for m in _REF_PATTERNS[3].finditer(head):
