@@ -8,11 +8,13 @@ import pytest
 
 from dpghub.core.licensing import (
     LicenseEvidence,
+    SourceNotice,
     classify_path,
     decode_text,
     is_license_path,
     is_third_party_notice,
     scan_file,
+    scan_gnu_notice,
     scan_spdx_tags,
     summarize,
 )
@@ -519,3 +521,93 @@ def test_licence_text_under_a_narrower_heading_is_not_the_projects(body):
 def test_heading_for_the_whole_project_does_not_narrow(body):
     ev = scan_file("LICENSE", "LICENSE FOR THE ACME PROJECT\n\n" + body("mit"))
     assert [(e.expression, e.method) for e in ev] == [("MIT", "exact")]
+
+
+# --- GNU notices in source headers ------------------------------------------------------------
+
+_C_HEADER = (
+    "/***************************************************************************\n"
+    " *                                                                         *\n"
+    " *   This program is free software; you can redistribute it and/or modify  *\n"
+    " *   it under the terms of the GNU General Public License as published by  *\n"
+    " *   the Free Software Foundation; either version 2 of the License, or     *\n"
+    " *   (at your option) any later version.                                   *\n"
+    " *                                                                         *\n"
+    " ***************************************************************************/\n"
+    "#include <stdio.h>\n"
+)
+_PY_HEADER = (
+    "# Copyright (C) 2003-2007  Robey Pointer\n#\n"
+    "# Foo is free software; you can redistribute it and/or modify it under the\n"
+    "# terms of the GNU Lesser General Public License as published by the Free\n"
+    "# Software Foundation; either version 2.1 of the License, or (at your option)\n"
+    "# any later version.\n\nimport os\n"
+)
+_ONLY_HEADER = (
+    "/*\n * This program is free software; you can redistribute it and/or modify it under\n"
+    " * the terms of the GNU General Public License version 2 as published by the Free Software Foundation.\n */\n"
+)
+
+
+def test_gnu_notice_in_a_boxed_c_header():
+    assert scan_gnu_notice("src/theme.h", _C_HEADER) == SourceNotice("src/theme.h", 4, "GPL-2.0", True)
+
+
+def test_gnu_notice_split_over_comment_lines():
+    assert scan_gnu_notice("foo/proxy.py", _PY_HEADER) == SourceNotice("foo/proxy.py", 4, "LGPL-2.1", True)
+
+
+def test_gnu_notice_without_later_versions():
+    assert scan_gnu_notice("a.c", _ONLY_HEADER) == SourceNotice("a.c", 3, "GPL-2.0", False)
+
+
+def test_no_gnu_notice():
+    assert scan_gnu_notice("a.c", "/* Copyright (C) 2001 Free Software Foundation, Inc. */\nint x;\n") is None
+    assert scan_gnu_notice("a.c", "/* MIT licensed */\n") is None
+    # a GNU notice far below the header is not the file's licence header
+    assert scan_gnu_notice("a.c", "x = 1\n" * 4000 + _C_HEADER) is None
+
+
+def _gpl2_text():
+    raw = (Path(__file__).parents[3] / "src/dpghub/core/licensing/data/texts/gpl-2.0.txt").read_text()
+    return raw.split("\n---\n", 1)[1]
+
+
+def _notices(base, later, plain=0):
+    return ([SourceNotice(f"src/l{k}.c", 3, base, True) for k in range(later)]
+            + [SourceNotice(f"src/p{k}.c", 3, base, False) for k in range(plain)])
+
+
+def test_source_headers_give_or_later_to_a_bare_gnu_text():
+    ev = scan_file("LICENSE", _gpl2_text())
+    assert summarize(ev).root_expression == "GPL-2.0-only"
+    summary = summarize(ev, source_notices=_notices("GPL-2.0", 3, 1))
+    assert summary.root_expression == "GPL-2.0-or-later"
+    assert summary.notes == ((
+        "LICENSE holds the GPL-2.0 text, which does not say whether later versions apply; the headers of 3 of the "
+        "4 source files with a notice of the GPL-2.0 say \"or (at your option) any later version\" (first: "
+        "src/l0.c line 3)"
+    ),)
+
+
+def test_source_headers_that_disagree_or_name_another_licence_change_nothing():
+    ev = scan_file("LICENSE", _gpl2_text())
+    assert summarize(ev, source_notices=_notices("GPL-2.0", 2, 2)).root_expression == "GPL-2.0-only"  # no majority
+    assert summarize(ev, source_notices=_notices("GPL-3.0", 5)).root_expression == "GPL-2.0-only"  # other version
+    assert summarize(ev, source_notices=_notices("LGPL-2.1", 5)).root_expression == "GPL-2.0-only"  # other licence
+
+
+def test_source_headers_must_be_in_enough_of_the_source_files():
+    ev = scan_file("LICENSE", _gpl2_text())
+    # two scripts of 114 source files: not the project's statement
+    assert summarize(ev, source_notices=_notices("GPL-2.0", 2), source_files=114).root_expression == "GPL-2.0-only"
+    # ten files are enough in any code base, and 10% of a small one
+    assert summarize(ev, source_notices=_notices("GPL-2.0", 10), source_files=1358).root_expression == \
+        "GPL-2.0-or-later"
+    assert summarize(ev, source_notices=_notices("GPL-2.0", 2), source_files=13).root_expression == "GPL-2.0-or-later"
+
+
+def test_a_literal_only_in_the_readme_outweighs_source_headers():
+    readme = "# Foo\n\n## License\n\nFoo is licensed under the GPL-2.0-only.\n"
+    ev = scan_file("LICENSE", _gpl2_text()) + scan_file("README.md", readme)
+    assert summarize(ev, source_notices=_notices("GPL-2.0", 9)).root_expression == "GPL-2.0-only"

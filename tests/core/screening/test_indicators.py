@@ -171,6 +171,35 @@ def test_no_readme_at_all(tmp_path):
     assert {s.id: s.status.value for s in report.health}["last_commit"] == "unknown"
 
 
+_GPL2 = (Path(__file__).parents[3] / "src/dpghub/core/licensing/data/texts/gpl-2.0.txt").read_text().split("\n---\n", 1)[1]
+_GPL2_LATER_HEADER = (
+    "/*\n * This program is free software; you can redistribute it and/or modify\n"
+    " * it under the terms of the GNU General Public License as published by\n"
+    " * the Free Software Foundation; either version 2 of the License, or\n"
+    " * (at your option) any later version.\n */\nint main(void) { return 0; }\n"
+)
+
+
+@pytest.mark.real_licensing
+def test_source_headers_decide_or_later_for_a_bare_gnu_text(tmp_path):
+    repo = make_repo(tmp_path / "gpl", {"LICENSE": _GPL2, "README.md": "# Tool\n\nA tool.\n",
+                                        "src/main.c": _GPL2_LATER_HEADER, "src/util.c": _GPL2_LATER_HEADER})
+    report = screen(str(repo))
+    assert report.licenses.root_expression == "GPL-2.0-or-later"
+    assert any("the headers of 2 of the 2 source files with a notice of the GPL-2.0" in n and "src/main.c line 3" in n
+               for n in report.licenses.notes)
+
+
+@pytest.mark.real_licensing
+def test_vendored_source_headers_do_not_decide(tmp_path):
+    repo = make_repo(tmp_path / "gpl", {"LICENSE": _GPL2, "README.md": "# Tool\n\nA tool.\n",
+                                        "src/main.c": "int main(void) { return 0; }\n",
+                                        "vendor/lib/lib.c": _GPL2_LATER_HEADER})
+    report = screen(str(repo))
+    assert report.licenses.root_expression == "GPL-2.0-only"
+    assert report.licenses.notes == []
+
+
 def test_licence_not_approved_fails(tmp_path):
     repo = make_plain(tmp_path / "nd", {"LICENSE": "Creative Commons Attribution-NoDerivatives 4.0\n"})
     finding = screen(str(repo), category="Open Content").finding("2")

@@ -7,7 +7,8 @@ Public interface (other packages code against exactly this):
 - ``is_license_path(relpath) -> bool``, ``classify_path(relpath) -> role`` and
   ``is_third_party_notice(relpath) -> bool``
 - ``scan_file(relpath, text)``, ``scan_spdx_tags(relpath, text)`` -> ``list[LicenseEvidence]``
-- ``summarize(evidence, declared=()) -> LicenseSummary``
+- ``scan_gnu_notice(relpath, text) -> SourceNotice | None``: the GNU notice of a source file's header
+- ``summarize(evidence, declared=(), source_notices=()) -> LicenseSummary``
 - ``approval(expression, category) -> Approval``; ``CATEGORIES``
 - ``decode_text(bytes) -> str`` (UTF-8/BOM/UTF-16/cp1252, never raises)
 - ``reference_ids()``: SPDX ids of the bundled reference licence texts; ``preload()`` indexes them
@@ -19,9 +20,9 @@ Reference data is loaded lazily, once per process. Nothing here reads outside th
 from .approval import CATEGORIES, approval
 from .expressions import normalize, normalize_detail
 from .matcher import preload, reference_ids
-from .model import Approval, LicenseEvidence, LicenseSummary
+from .model import Approval, LicenseEvidence, LicenseSummary, SourceNotice
 from .paths import classify_path, is_license_path, is_third_party_notice
-from .scan import scan_file, scan_spdx_tags
+from .scan import scan_file, scan_gnu_notice, scan_spdx_tags
 from .summary import summarize
 from .textnorm import decode_text
 
@@ -30,6 +31,7 @@ __all__ = [
     "Approval",
     "LicenseEvidence",
     "LicenseSummary",
+    "SourceNotice",
     "approval",
     "classify_path",
     "decode_text",
@@ -40,6 +42,7 @@ __all__ = [
     "preload",
     "reference_ids",
     "scan_file",
+    "scan_gnu_notice",
     "scan_spdx_tags",
     "summarize",
 ]

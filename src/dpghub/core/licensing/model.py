@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["KINDS", "Approval", "LicenseEvidence", "LicenseSummary"]
+__all__ = ["KINDS", "Approval", "LicenseEvidence", "LicenseSummary", "SourceNotice"]
 
 KINDS = ("license-file", "spdx-tag", "manifest", "readme")
 
@@ -41,3 +41,14 @@ class LicenseSummary:
 class Approval:
     verdict: str  # "approved" | "not-approved" | "unknown"
     reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SourceNotice:
+    """The GNU licence notice in the header of one source file ("either version 2 of the License, or (at
+    your option) any later version"): which licence and version, and whether it extends to later ones."""
+
+    path: str
+    line: int
+    base: str  # "GPL-2.0", "LGPL-2.1", "AGPL-3.0"
+    later: bool

@@ -8,7 +8,7 @@ from dataclasses import replace
 from .expressions import normalize_detail, tidy
 from .manifests import scan_manifest
 from .matcher import match_text, match_verbatim
-from .model import LicenseEvidence
+from .model import LicenseEvidence, SourceNotice
 from .paths import classify_path, is_third_party_notice
 from .textnorm import tokenize
 
@@ -103,6 +103,8 @@ def _notices(text: str, flat: str | None = None) -> list[tuple[str, int, str]]:
 
 
 _COMMENT_LEADER = re.compile(r"^[ \t]*(?:/\*+|\*+/?|#+|//+|--|;+|%+)(?=[ \t]|$)", re.MULTILINE)
+# the right edge of a boxed comment ("*   the Free Software Foundation; either version 2 ...   *")
+_COMMENT_TRAILER = re.compile(r"[ \t]+(?:\*+/?|#+)[ \t]*$", re.MULTILINE)
 
 
 def _references(text: str) -> list[tuple[str, int, str]]:
@@ -223,6 +225,33 @@ def _lead_pointer(relpath: str, text: str, kind: str, words: int) -> LicenseEvid
     return replace(ptr, line=(ptr.line or 1) + offset, partial=True,
                    detail=f"{relpath}: its first paragraph refers to {names} for the licence; the rest of "
                           f"the file ({words} words in all) is not a licence text: read it for exceptions")
+
+
+SOURCE_HEAD = 16 * 1024  # a source file's licence header is near its top
+
+
+def scan_gnu_notice(relpath: str, text: str) -> SourceNotice | None:
+    """The GNU licence notice in the header of a source file (its first 16 KiB), or None.
+
+    Such a header ("under the terms of the GNU General Public License as published by the Free Software
+    Foundation; either version 2 of the License, or (at your option) any later version") is where the
+    GNU licences ask a project to say whether later versions apply; a bare licence text does not say.
+    """
+    head = text[:SOURCE_HEAD]
+    low = head.lower()
+    if "gnu" not in low or "foundation" not in low:  # "the Free\n# Software Foundation" may be split
+        return None
+    # comment leaders (" * ", "# ", "// ") and line breaks of the header template do not matter
+    flat = " ".join(_COMMENT_TRAILER.sub(" ", _COMMENT_LEADER.sub(" ", head)).split())
+    m = _GNU_NOTICE.search(flat)
+    if m is None:
+        return None
+    ver = m.group("ver") if "." in m.group("ver") else m.group("ver") + ".0"
+    base = f"{_GNU_FAMILY[m.group('fam').lower()]}-{ver}"
+    if normalize_detail(f"{base}-only")[0] is None:  # "version 4" or a family without that version
+        return None
+    at = low.find("public licen")
+    return SourceNotice(relpath, head.count("\n", 0, at) + 1 if at >= 0 else 1, base, bool(m.group("later")))
 
 
 def _line_in(text: str, phrase: str, fallback: int) -> int:

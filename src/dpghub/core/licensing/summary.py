@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from .expressions import licensing, normalize_detail, tidy
-from .model import LicenseEvidence, LicenseSummary
+from .model import LicenseEvidence, LicenseSummary, SourceNotice
 from .paths import is_third_party_notice
 
 __all__ = ["summarize"]
@@ -127,6 +128,47 @@ def _with_notice(e: LicenseEvidence, later: set[str]) -> tuple[LicenseEvidence, 
                  f"apply; the project's own notice (manifest, README or SPDX tags) says {said}")
 
 
+# Source headers speak for the project when enough of its files carry them: this many, or this share of
+# its source files if that is fewer (two scripts with a header in a large code base do not).
+HEADER_MIN_FILES = 10
+HEADER_MIN_SHARE = 0.10
+
+
+def _header_hints(notices: Sequence[SourceNotice], source_files: int = 0) -> dict[str, str]:
+    """GNU ids (``GPL-2.0``) that most source-file headers with a notice of that licence extend to "or any
+    later version", each with the sentence that says so. ``source_files``: how many source files the
+    project has (0: unknown, any number of headers is enough)."""
+    need = min(HEADER_MIN_FILES, max(1, math.ceil(HEADER_MIN_SHARE * source_files))) if source_files else 1
+    by_base: dict[str, list[SourceNotice]] = {}
+    for n in notices:
+        by_base.setdefault(n.base, []).append(n)
+    out = {}
+    for base, found in sorted(by_base.items()):
+        later = [n for n in found if n.later]
+        # a majority of the notices (mixed headers leave the bare text as it is), in enough files
+        if len(later) > len(found) - len(later) and len(later) >= need:
+            first = min(later, key=lambda n: (n.path, n.line))
+            out[base] = (f"the headers of {len(later)} of the {len(found)} source files with a notice of the {base} say "
+                         f"\"or (at your option) any later version\" (first: {first.path} line {first.line})")
+    return out
+
+
+def _with_headers(e: LicenseEvidence, headers: dict[str, str]) -> tuple[LicenseEvidence, str | None]:
+    """A bare GNU text takes "or later" from the project's source headers when no other notice says."""
+    if e.method not in ("exact", "dice", "dual") or "-only" not in e.expression:
+        return e, None
+    bases = [b for b in sorted(headers) if re.search(rf"(?<![\w.-]){re.escape(b)}-only\b", e.expression)]
+    if not bases:
+        return e, None
+    expression = e.expression
+    for base in bases:
+        expression = re.sub(rf"(?<![\w.-]){re.escape(base)}-only\b", f"{base}-or-later", expression)
+    said = ", ".join(f"{b}-or-later" for b in bases)
+    new = replace(e, expression=expression, detail=e.detail + f"; the source headers say {said}")
+    return new, (f"{e.path} holds the {', '.join(bases)} text, which does not say whether later versions apply; "
+                 + "; ".join(headers[b] for b in bases))
+
+
 def _as_stated(e: LicenseEvidence) -> str:
     """A GNU "-only" that the source did not literally say ("GPLv2", a trove classifier) may be either."""
     if "-only" in e.expression and "only" not in e.detail.lower():
@@ -231,22 +273,30 @@ def _root_licence_files(ev: list[LicenseEvidence]) -> tuple[str | None, list[Lic
     return root, chosen, conflicts, notes
 
 
-def summarize(evidence: Sequence[LicenseEvidence], declared: Sequence[str] = ()) -> LicenseSummary:
+def summarize(evidence: Sequence[LicenseEvidence], declared: Sequence[str] = (),
+              source_notices: Sequence[SourceNotice] = (), source_files: int = 0) -> LicenseSummary:
     """The root licence (root licence files, else root manifests, else root README), every
-    licence found, and conflicts as human-readable sentences."""
+    licence found, and conflicts as human-readable sentences. ``source_notices``: the GNU notices in
+    the headers of the project's own source files (``scan_gnu_notice``), which decide "or later" for a
+    bare GNU text when the manifests, README and SPDX tags do not, if they are in at least 10 files or
+    10% of the ``source_files`` (the number of the project's source files; 0 if unknown)."""
     ev = sorted(
         evidence,
         key=lambda e: (not _is_root(e.path), _KIND_ORDER.get(e.kind, 9), e.path, e.line or 0),
     )
-    later, _only = _or_later_hints(ev)
+    later, only = _or_later_hints(ev)
+    headers = {b: why for b, why in _header_hints(source_notices, source_files).items()
+               if b not in later and b not in only}
     notes: list[str] = []
-    if later:
+    if later or headers:
         upgraded = []
         for e in ev:
             if e.kind == "license-file" and _is_root(e.path):
-                e, note = _with_notice(e, later)
-                if note:
-                    notes.append(note)
+                for rule, hints in ((_with_notice, later), (_with_headers, headers)):
+                    if hints:
+                        e, note = rule(e, hints)
+                        if note:
+                            notes.append(note)
             upgraded.append(e)
         ev = upgraded
     root_expression, root_source, conflicts, more_notes = _root_licence_files(ev)

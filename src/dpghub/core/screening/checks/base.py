@@ -34,6 +34,7 @@ class Context:
     licensing: Any = None  # the dpghub.core.licensing module, or None when it cannot be imported
     licensing_error: str | None = None
     licence_evidence: list[Any] = field(default_factory=list)  # LicenseEvidence from the scan pass
+    source_notices: list[Any] = field(default_factory=list)  # SourceNotice: GNU notices in source headers
     licenses: Licenses | None = None  # filled by the licence check, read by the dependency check
 
     # -- evidence helpers ------------------------------------------------------------------------------

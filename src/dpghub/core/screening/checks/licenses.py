@@ -2,7 +2,8 @@
 
 During the scan pass every licence-like file (``is_license_path``), the root README and root manifests go
 through ``scan_file``; any file whose first 16 KiB carry ``SPDX-License-Identifier`` goes through
-``scan_spdx_tags``. The check then summarises that evidence (with the ``--declared`` licences) and asks
+``scan_spdx_tags``, and a source file whose first 16 KiB mention GNU through
+``scan_gnu_notice`` (its header says whether a GNU licence extends to later versions). The check then summarises that evidence (with the ``--declared`` licences) and asks
 whether the root expression is approved for the good's category.
 """
 
@@ -17,7 +18,7 @@ from dpghub.core.screening.tree import FileEntry
 
 SPDX_HEAD = 16 * 1024
 # A file that is not a licence file, README or manifest is looked at only for this (in its first 16 KiB).
-VISITOR_NEEDLES = ("spdx-license-identifier",)
+VISITOR_NEEDLES = ("spdx-license-identifier", "gnu")
 ROOT_MANIFESTS = frozenset({"package.json", "pyproject.toml", "setup.cfg", "Cargo.toml", "composer.json",
                             "DESCRIPTION", "pom.xml", "publiccode.yml", "publiccode.yaml", "CITATION.cff"})
 
@@ -46,13 +47,20 @@ def visitor(ctx: Context):
     if lic is None:
         return lambda entry, text, low: None
 
+    gnu_notice = getattr(lic, "scan_gnu_notice", None)
+
     def visit(entry: FileEntry, text: str, low: str) -> None:
         path = entry.path
         if lic.is_license_path(path) or ("/" not in path and (path in ROOT_MANIFESTS or path.upper().startswith(
                 "README"))):
             ctx.licence_evidence.extend(lic.scan_file(path, text))
-        elif low.find("spdx-license-identifier", 0, SPDX_HEAD) >= 0:
+            return
+        if low.find("spdx-license-identifier", 0, SPDX_HEAD) >= 0:
             ctx.licence_evidence.extend(lic.scan_spdx_tags(path, text[:SPDX_HEAD]))
+        if gnu_notice is not None and entry.kind == "code" and low.find("gnu", 0, SPDX_HEAD) >= 0:
+            notice = gnu_notice(path, text[:SPDX_HEAD])
+            if notice is not None:
+                ctx.source_notices.append(notice)
 
     return visit
 
@@ -79,7 +87,12 @@ def check(ctx: Context) -> list[Finding]:
     if not evidence:
         return [Finding("2", Status.NOT_FOUND, "license.not_found",
                         "No licence file, SPDX tag or manifest licence field was found.")]
-    summary = lic.summarize(evidence, declared=tuple(ctx.declared))
+    if ctx.source_notices:
+        code_files = sum(1 for e in ctx.tree.files() if e.kind == "code")
+        summary = lic.summarize(evidence, declared=tuple(ctx.declared), source_notices=tuple(ctx.source_notices),
+                                source_files=code_files)
+    else:
+        summary = lic.summarize(evidence, declared=tuple(ctx.declared))
     summary_out.root_expression = summary.root_expression
     summary_out.expressions = [str(x) for x in summary.expressions]
     summary_out.conflicts = [_text(c) for c in summary.conflicts]
