@@ -112,16 +112,23 @@ def _or_later_hints(ev: list[LicenseEvidence]) -> tuple[set[str], set[str]]:
     return later - only, only
 
 
-def _with_notice(e: LicenseEvidence, later: set[str]) -> tuple[LicenseEvidence, str | None]:
-    """A bare GNU licence text says neither "only" nor "or later"; the project's own notice does."""
+def _later_bases(e: LicenseEvidence, hints) -> tuple[str, list[str]]:
+    """The bases of ``hints`` that a bare GNU text ``e`` holds as ``-only``, and its expression with them
+    extended to ``-or-later`` (the expression unchanged and no bases when none applies)."""
     if e.method not in ("exact", "dice", "dual") or "-only" not in e.expression:
-        return e, None
-    bases = [b for b in sorted(later) if re.search(rf"(?<![\w.-]){re.escape(b)}-only\b", e.expression)]
-    if not bases:
-        return e, None
+        return e.expression, []
+    bases = [b for b in sorted(hints) if re.search(rf"(?<![\w.-]){re.escape(b)}-only\b", e.expression)]
     expression = e.expression
     for base in bases:
         expression = re.sub(rf"(?<![\w.-]){re.escape(base)}-only\b", f"{base}-or-later", expression)
+    return expression, bases
+
+
+def _with_notice(e: LicenseEvidence, later: set[str]) -> tuple[LicenseEvidence, str | None]:
+    """A bare GNU licence text says neither "only" nor "or later"; the project's own notice does."""
+    expression, bases = _later_bases(e, later)
+    if not bases:
+        return e, None
     said = ", ".join(f"{b}-or-later" for b in bases)
     new = replace(e, expression=expression, detail=e.detail + f"; the project's notice says {said}")
     return new, (f"{e.path} holds the {', '.join(bases)} text, which does not say whether later versions "
@@ -155,14 +162,9 @@ def _header_hints(notices: Sequence[SourceNotice], source_files: int = 0) -> dic
 
 def _with_headers(e: LicenseEvidence, headers: dict[str, str]) -> tuple[LicenseEvidence, str | None]:
     """A bare GNU text takes "or later" from the project's source headers when no other notice says."""
-    if e.method not in ("exact", "dice", "dual") or "-only" not in e.expression:
-        return e, None
-    bases = [b for b in sorted(headers) if re.search(rf"(?<![\w.-]){re.escape(b)}-only\b", e.expression)]
+    expression, bases = _later_bases(e, headers)
     if not bases:
         return e, None
-    expression = e.expression
-    for base in bases:
-        expression = re.sub(rf"(?<![\w.-]){re.escape(base)}-only\b", f"{base}-or-later", expression)
     said = ", ".join(f"{b}-or-later" for b in bases)
     new = replace(e, expression=expression, detail=e.detail + f"; the source headers say {said}")
     return new, (f"{e.path} holds the {', '.join(bases)} text, which does not say whether later versions apply; "
