@@ -29,7 +29,7 @@ def rescreen(slugs: tuple[str, ...], all_goods: bool, stale_days: int | None) ->
     from django.db.models import Max
     from django.utils import timezone
 
-    from dpghub.catalog.errors import CatalogError
+    from dpghub.common.errors import DomainError
     from dpghub.catalog.models import Good
     from dpghub.screening.services import screening_request
 
@@ -48,7 +48,7 @@ def rescreen(slugs: tuple[str, ...], all_goods: bool, stale_days: int | None) ->
         try:
             screening_request(actor=None, actor_label="system:rescreen", good=good)
             queued += 1
-        except CatalogError as exc:
+        except DomainError as exc:  # e.g. no repository
             click.echo(f"{good.slug}: {exc.message}", err=True)
             failed += 1
     click.echo(f"queued {queued} screening(s); {failed} good(s) could not be queued")

@@ -10,19 +10,18 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dpghub.catalog.enums import AssessmentSource, CountryRole, Facet, IndicatorStatus
-from dpghub.catalog.errors import GoodNotFound, InvalidQuery
+from dpghub.catalog.errors import InvalidQuery
 from dpghub.catalog.selectors import GoodPage, good_get, goods_search
+from dpghub.common.errors import Conflict, InvalidInput
 from dpghub.common.ratelimit import ratelimit_hit
 from dpghub.core.standard import INDICATOR_CODES, indicator
-from dpghub.screening.errors import NoRepository, NotAllowed
 from dpghub.screening.selectors import screening_good_get, screening_overview
 from dpghub.screening.services import PERMISSION as SCREENING_PERMISSION
 from dpghub.screening.services import screening_request
@@ -185,10 +184,7 @@ def _sdg_views(good) -> list[dict]:
 
 
 def good_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        good = good_get(slug=slug)
-    except GoodNotFound as exc:
-        raise Http404(exc.message) from None
+    good = good_get(slug=slug)  # GoodNotFound -> 404 page (dpghub.web.errors)
     countries = {CountryRole.DEVELOPMENT.value: [], CountryRole.DEPLOYMENT.value: []}
     for link in good.countries.all():
         countries.setdefault(link.role, []).append(labels.country(link.country))
@@ -221,15 +217,10 @@ def good_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def good_screen(request: HttpRequest, slug: str) -> HttpResponse:
     """Queue a screening of the good's repository; the job runs in the background, never here."""
-    try:
-        good = screening_good_get(slug=slug)
-    except GoodNotFound as exc:
-        raise Http404(exc.message) from None
+    good = screening_good_get(slug=slug)  # GoodNotFound -> 404, NotAllowed -> 403 (dpghub.web.errors)
     try:
         screening_request(actor=request.user, good=good)
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from None
-    except NoRepository as exc:
+    except (Conflict, InvalidInput) as exc:  # no repository, or one the registry does not screen
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Screening queued. It runs in the background; reload this page in a "
