@@ -2,6 +2,7 @@
 
 import subprocess
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,18 @@ def test_rescreen_reports_goods_it_cannot_queue_and_goes_on(settings, good):
     assert "plain: Only https:// repositories are screened from the registry" in result.output
     assert ScreeningRun.objects.count() == 0
 
+
+@pytest.mark.django_db
+def test_goods_due_for_a_screening(settings, good, screener):
+    from dpghub.screening.selectors import screening_goods_by_slug, screening_goods_due
+
+    settings.DPGHUB_SCREENING_ALLOW_LOCAL = True
+    other = Good.objects.create(slug="another", name="Another")
+    Repository.objects.create(good=other, url="https://example.org/another.git")
+    Good.objects.create(slug="bare", name="Bare")  # no repository: never due
+    assert [g.slug for g in screening_goods_due()] == ["another", "example"]
+    run = screening_request(actor=screener, good=good)
+    assert [g.slug for g in screening_goods_due(stale_days=1)] == ["another"]
+    ScreeningRun.objects.filter(pk=run.pk).update(requested_at=run.requested_at - timedelta(days=2))
+    assert [g.slug for g in screening_goods_due(stale_days=1)] == ["another", "example"]
+    assert [g.slug for g in screening_goods_by_slug(slugs=["example", "nope", "bare"])] == ["bare", "example"]
