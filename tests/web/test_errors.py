@@ -42,3 +42,21 @@ def test_the_api_answers_its_own_errors_in_json(client):
     response = client.get("/api/v1/goods/nope")
     assert (response.status_code, response["Content-Type"]) == (404, "application/json")
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_screen_now_on_a_repository_that_is_not_https_says_so_and_stores_nothing(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    from dpghub.catalog.models import Good, Repository
+    from dpghub.screening.models import ScreeningRun
+
+    good = Good.objects.create(slug="plain", name="Plain")
+    Repository.objects.create(good=good, url="http://example.org/plain.git")
+    user = django_user_model.objects.create_user("screener", password="x")
+    user.user_permissions.add(Permission.objects.get(codename="add_screeningrun"))
+    client.force_login(user)
+    response = client.post("/goods/plain/screen/", follow=True)
+    assert response.redirect_chain == [("/goods/plain/", 302)]
+    assert ('<p class="message message-error">Only https:// repositories are screened from the registry, '
+            "not “http://example.org/plain.git”.</p>") in response.content.decode()
+    assert ScreeningRun.objects.count() == 0
