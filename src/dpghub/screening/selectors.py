@@ -25,10 +25,6 @@ def screening_latest(*, good: Good) -> ScreeningRun | None:
     )
 
 
-def screening_pending(*, good: Good) -> ScreeningRun | None:
-    return ScreeningRun.objects.filter(good=good, status=ScreeningStatus.QUEUED).order_by("-id").first()
-
-
 @dataclass(frozen=True)
 class ScreeningOverview:
     """What a good's page and API show about its screenings, read in one query."""

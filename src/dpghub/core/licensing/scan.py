@@ -349,7 +349,6 @@ _HEADING = re.compile(
     r"s?\s*(?:\*\*)?\s*:?\s*#*\s*$",
     re.IGNORECASE,
 )
-_ANY_HEADING = re.compile(r"^(?:#{1,6}\s+\S|\S.*\n(?:=+|-+)\s*$)")
 
 
 _UNDERLINE = re.compile(r"[=\-~^]{3,}")
