@@ -19,6 +19,7 @@ from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 import dpghub
+from dpghub.core import standard
 from dpghub.core.screening import gitread, health
 from dpghub.core.screening import tree as treemod
 from dpghub.core.screening.checks import (
@@ -149,7 +150,7 @@ def run_checks(ctx: Context) -> list[Finding]:
     return sorted(findings, key=lambda f: order[f.indicator])
 
 
-def screen(source: str, *, category: str = "Open Software", declared: tuple[str, ...] | list[str] = (),
+def screen(source: str, *, category: str = standard.OPEN_SOFTWARE.name, declared: tuple[str, ...] | list[str] = (),
            limits: Limits | None = None, now: float | None = None) -> Report:
     """Screen a local directory or a git URL against the DPG Standard; raise ScreeningError on failure."""
     started = time.monotonic()
