@@ -93,19 +93,23 @@ class Category:
 
     code: str  # what the catalogue stores, the API and the facets use: "open-software"
     name: str  # the DPGA's name, written in screening reports and given to licence approval
-    label: str  # what people read (translated where shown); the name, or more
     dpga_type: str  # the value in the "type" list of the DPGA's nominee files (2020-2023)
     assessed: bool = True  # False: no longer assessed as a DPG under the Standard
+    label: str = ""  # what people read (translated where shown); the name unless given
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", self.name)
 
 
-OPEN_SOFTWARE = Category("open-software", "Open Software", _("Open Software"), "software")
-OPEN_DATA = Category("open-data", "Open Data", _("Open Data"), "data")
-OPEN_CONTENT = Category("open-content", "Open Content", _("Open Content"), "content")
-OPEN_AI_MODEL = Category("open-ai-model", "Open AI Model", _("Open AI Model"), "aimodel")
+OPEN_SOFTWARE = Category("open-software", _("Open Software"), "software")
+OPEN_DATA = Category("open-data", _("Open Data"), "data")
+OPEN_CONTENT = Category("open-content", _("Open Content"), "content")
+OPEN_AI_MODEL = Category("open-ai-model", _("Open AI Model"), "aimodel")
 #: Open standards are no longer assessed as DPGs (they are what indicator 8 asks for); older
 #: DPGA records still carry the category.
-OPEN_STANDARD = Category("open-standard", "Open Standard", _("Open Standard (no longer assessed)"), "standard",
-                         assessed=False)
+OPEN_STANDARD = Category("open-standard", _("Open Standard"), "standard", assessed=False,
+                         label=_("Open Standard (no longer assessed)"))
 
 #: Every category found in DPGA records, in this order.
 CATEGORIES: tuple[Category, ...] = (OPEN_SOFTWARE, OPEN_DATA, OPEN_CONTENT, OPEN_AI_MODEL, OPEN_STANDARD)
