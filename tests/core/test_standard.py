@@ -84,3 +84,27 @@ def test_every_title_name_and_label_is_marked_for_translation_and_in_the_catalog
         assert missing == [], f"not in the {language} catalogue: {missing}"
         if language == "fr":  # the French catalogue is complete (tests/web/test_i18n.py)
             assert [text for text in sorted(wanted) if not catalogue.get(text).string] == []
+
+
+def _vocabulary() -> set[str]:
+    words = {item.title for item in (*standard.indicators(), standard.INDICATOR_9)}
+    for item in standard.CATEGORIES:
+        words |= {item.code, item.name, item.label}
+    return words
+
+
+def test_no_other_module_or_template_writes_the_standards_words_again():
+    """A title, category name, label or code written as a literal elsewhere is a second definition."""
+    words = _vocabulary()
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        if path == SRC / "core" / "standard" / "__init__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in words:
+                found.append(f"{path.relative_to(SRC)}:{node.lineno} {node.value!r}")
+    for path in sorted(SRC.rglob("*.html")):
+        text = path.read_text("utf-8")
+        found += [f"{path.relative_to(SRC)} {word!r}" for word in sorted(words) if word in text]
+    assert found == [], "take these from dpghub.core.standard (a word that only looks the same needs an " \
+                        "exception here)"
