@@ -159,19 +159,3 @@ def test_rescreen_command_queues_jobs(good):
     assert result.exit_code == 1
     assert "no good with slug: nope" in result.output
     assert runner.invoke(cli, ["rescreen"]).exit_code == 2
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("categories", "screened_as"), [
-    ([Category.STANDARD, Category.DATA], "Open Data"),  # open standards are no longer assessed
-    ([Category.AI_MODEL, Category.SOFTWARE], "Open AI Model"),
-    ([Category.STANDARD], "Open Software"),
-    ([], "Open Software"),
-])
-def test_the_job_screens_for_the_goods_first_assessed_category(settings, good, screener, categories, screened_as):
-    settings.DPGHUB_SCREENING_ALLOW_LOCAL = True
-    Good.objects.filter(pk=good.pk).update(categories=categories)
-    run = screening_request(actor=screener, good=good)
-    _run_jobs()
-    run.refresh_from_db()
-    assert (run.status, run.report["category"]) == (ScreeningStatus.SUCCEEDED, screened_as)
