@@ -137,7 +137,7 @@ def _indicator_title(code: str) -> str:
     try:
         return _(indicator(code).title)
     except KeyError:
-        return _("Do no harm by design") if code == "9" else code
+        return code
 
 
 def _indicator_views(assessment) -> list[IndicatorView]:

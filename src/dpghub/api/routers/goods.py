@@ -162,7 +162,7 @@ def _indicators(assessment) -> list[dict]:
         try:
             title = indicator(code).title
         except KeyError:
-            title = indicator("9a").title.split(":")[0] if code == "9" else code
+            title = code
         out.append({
             "indicator": code,
             "title": title,

@@ -39,6 +39,7 @@ from dpghub.core.screening.fetch import Clone, Source, resolve_source
 from dpghub.core.screening.limits import Limits
 from dpghub.core.screening.report import INDICATORS, Finding, Licenses, LimitNote, Report, Status
 from dpghub.core.screening.scan import Scanner, window_for
+from dpghub.core.standard import OPEN_SOFTWARE
 
 PATTERNS = ownership.PATTERNS + data_extraction.PATTERNS + privacy.PATTERNS + standards.PATTERNS + harm.PATTERNS
 # (check, indicators it answers) in the order they run; licences first, dependencies read its result.
@@ -149,7 +150,7 @@ def run_checks(ctx: Context) -> list[Finding]:
     return sorted(findings, key=lambda f: order[f.indicator])
 
 
-def screen(source: str, *, category: str = "Open Software", declared: tuple[str, ...] | list[str] = (),
+def screen(source: str, *, category: str = OPEN_SOFTWARE.name, declared: tuple[str, ...] | list[str] = (),
            limits: Limits | None = None, now: float | None = None) -> Report:
     """Screen a local directory or a git URL against the DPG Standard; raise ScreeningError on failure."""
     started = time.monotonic()

@@ -16,6 +16,7 @@ from typing import Any
 from dpghub.core.screening.checks.base import Context
 from dpghub.core.screening.checks.manifests import Dependency, is_manifest, parser_for
 from dpghub.core.screening.report import Finding, Status
+from dpghub.core.standard import OPEN_SOFTWARE
 
 MAX_MANIFESTS = 200
 PROPRIETARY: list[tuple[re.Pattern[str], str]] = [(re.compile(p), label) for p, label in [
@@ -147,7 +148,7 @@ def check(ctx: Context) -> list[Finding]:
         closed = bool(CLOSED_WORDS.match(raw))
         if not closed and ctx.licensing is not None:
             try:
-                closed = ctx.licensing.approval(expression, "Open Software").verdict == "not-approved"
+                closed = ctx.licensing.approval(expression, OPEN_SOFTWARE.name).verdict == "not-approved"
             except Exception:  # noqa: BLE001 - an unknown licence is not evidence of a closed one
                 closed = False
         dep_rank = rank(expression)
