@@ -18,14 +18,11 @@ STATUS_STYLE = {"met": "bold green", "likely_met": "green", "not_found": "yellow
 
 
 def _check_declared(values: tuple[str, ...]) -> tuple[str, ...]:
-    from dpghub.core.screening.checks.licenses import load_licensing
+    from dpghub.core.licensing import normalize
 
-    licensing, _error = load_licensing()
-    if licensing is None:
-        return values
     checked = []
     for value in values:
-        normalized = licensing.normalize(value)
+        normalized = normalize(value)
         if not normalized:
             raise click.BadParameter(f"{value!r} is not a valid SPDX licence expression", param_hint="--declared")
         checked.append(normalized)

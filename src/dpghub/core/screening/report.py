@@ -131,7 +131,7 @@ class LicenseFound:
 
 @dataclass(slots=True)
 class Licenses:
-    available: bool = True  # False when the licensing engine could not be loaded
+    available: bool = True  # always True now; False only in stored reports made without a licence engine
     root_expression: str | None = None
     approval: str | None = None  # "approved" | "not-approved" | "unknown"
     approval_reasons: list[str] = field(default_factory=list)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from dpghub.core import standard
+from dpghub.core.licensing import LicenseEvidence, SourceNotice
 from dpghub.core.screening.report import Evidence, Licenses
 from dpghub.core.screening.scan import Hit, Scanner, line_of
 from dpghub.core.screening.tree import FileEntry, Tree
@@ -30,10 +30,8 @@ class Context:
     category: str = standard.OPEN_SOFTWARE.name
     declared: tuple[str, ...] = ()
     url_for: Callable[[str, int | None], str | None] = lambda path, line: None
-    licensing: Any = None  # the dpghub.core.licensing module, or None when it cannot be imported
-    licensing_error: str | None = None
-    licence_evidence: list[Any] = field(default_factory=list)  # LicenseEvidence from the scan pass
-    source_notices: list[Any] = field(default_factory=list)  # SourceNotice: GNU notices in source headers
+    licence_evidence: list[LicenseEvidence] = field(default_factory=list)  # from the scan pass
+    source_notices: list[SourceNotice] = field(default_factory=list)  # GNU notices in source headers
     licenses: Licenses | None = None  # filled by the licence check, read by the dependency check
 
     # -- evidence helpers ------------------------------------------------------------------------------
