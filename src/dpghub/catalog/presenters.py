@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_noop
-
 from dpghub.catalog.enums import AssessmentSource, CountryRole
 from dpghub.catalog.labels import country
 from dpghub.catalog.models import Assessment, Good, IndicatorResult
-from dpghub.core.standard import INDICATOR_CODES, indicator
+from dpghub.core.standard import INDICATOR_9, INDICATOR_CODES, indicator
 
 #: Indicator 9 judged as one, as records of Standard versions before 9a-9c were split have it.
-LEGACY_INDICATOR_9 = "9"
-LEGACY_INDICATOR_9_TITLE = gettext_noop("Do no harm by design")
+LEGACY_INDICATOR_9 = INDICATOR_9.code
 
 
 def assessment_is_imported(assessment: Assessment) -> bool:
@@ -28,11 +25,12 @@ def assessment_is_imported(assessment: Assessment) -> bool:
 
 
 def indicator_title(code: str) -> str:
-    """The English title of indicator ``code`` (a message id); an unknown code is its own title."""
+    """The English title of indicator ``code`` (a message id, from core.standard, which also knows
+    the legacy "9"); an unknown code is its own title."""
     try:
         return indicator(code).title
     except KeyError:
-        return LEGACY_INDICATOR_9_TITLE if code == LEGACY_INDICATOR_9 else code
+        return code
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dpghub.catalog.enums import CATEGORY_CORE_NAME, Category
 from dpghub.common.jobs import job_kind, job_progress
 from dpghub.common.models import Job
+from dpghub.core import standard
 from dpghub.core.screening import ScreeningError, screen
 from dpghub.screening.errors import RepositoryRefused
 from dpghub.screening.models import ScreeningRun, ScreeningStatus
@@ -16,15 +16,22 @@ from dpghub.screening.services import (
 )
 
 
+def _screened_category(codes: list[str]) -> str:
+    """The name the engine screens for: the good's first category still assessed, else Open Software."""
+    for code in codes:
+        found = standard.category(code)
+        if found is not None and found.assessed:
+            return found.name
+    return standard.OPEN_SOFTWARE.name
+
+
 @job_kind(JOB_KIND)
 def screen_good(job: Job) -> dict:
     run = ScreeningRun.objects.select_related("good").get(pk=job.params["screening_run_id"])
     if run.status != ScreeningStatus.QUEUED:
         return {"skipped": f"screening {run.pk} already {run.status}"}  # idempotent on redelivery
     good = run.good
-    category = CATEGORY_CORE_NAME[Category(good.categories[0])] if good.categories else "Open Software"
-    if category not in {"Open Software", "Open Data", "Open Content", "Open AI Model"}:
-        category = "Open Software"
+    category = _screened_category(good.categories)
     declared = list(good.licenses.values_list("expression", flat=True))
     try:  # queued before the rule or the setting changed
         screening_url_check(url=run.repository_url)

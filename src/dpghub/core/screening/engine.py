@@ -19,6 +19,7 @@ from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 import dpghub
+from dpghub.core import licensing
 from dpghub.core.screening import gitread, health
 from dpghub.core.screening import tree as treemod
 from dpghub.core.screening.checks import (
@@ -39,6 +40,7 @@ from dpghub.core.screening.fetch import Clone, Source, resolve_source
 from dpghub.core.screening.limits import Limits
 from dpghub.core.screening.report import INDICATORS, Finding, Licenses, LimitNote, Report, Status
 from dpghub.core.screening.scan import Scanner, window_for
+from dpghub.core.standard import OPEN_SOFTWARE
 
 PATTERNS = ownership.PATTERNS + data_extraction.PATTERNS + privacy.PATTERNS + standards.PATTERNS + harm.PATTERNS
 # (check, indicators it answers) in the order they run; licences first, dependencies read its result.
@@ -149,7 +151,7 @@ def run_checks(ctx: Context) -> list[Finding]:
     return sorted(findings, key=lambda f: order[f.indicator])
 
 
-def screen(source: str, *, category: str = "Open Software", declared: tuple[str, ...] | list[str] = (),
+def screen(source: str, *, category: str = OPEN_SOFTWARE.name, declared: tuple[str, ...] | list[str] = (),
            limits: Limits | None = None, now: float | None = None) -> Report:
     """Screen a local directory or a git URL against the DPG Standard; raise ScreeningError on failure."""
     started = time.monotonic()
@@ -159,15 +161,15 @@ def screen(source: str, *, category: str = "Open Software", declared: tuple[str,
     if chosen is None:
         raise InvalidSource(f"unknown category {category!r}: use one of {', '.join(CATEGORIES)}", where=category)
     spec = resolve_source(source)
-    lic_module, lic_error = licenses.load_licensing()
+    licensing.preload()  # cached: the first screening of a process indexes the reference licence texts
     try:
         with open_tree(spec, limits) as (tree, hist):
             commit = hist.commit if hist else None
             ctx = Context(tree=tree, scan=Scanner(list(PATTERNS), visitor_needles=licenses.VISITOR_NEEDLES),
                           category=chosen, declared=tuple(declared),
-                          url_for=url_maker(spec, commit), licensing=lic_module, licensing_error=lic_error)
+                          url_for=url_maker(spec, commit))
             ctx.scan.visitors.append(licenses.visitor(ctx))
-            scan_pass(tree, ctx.scan, lic_module.is_license_path if lic_module is not None else (lambda path: False))
+            scan_pass(tree, ctx.scan, licensing.is_license_path)
             findings = run_checks(ctx)
             signals = health.file_signals(ctx) + health.history_signals(hist, now)
             notes = [LimitNote(h.limit, h.detail, h.where) for h in tree.limits_hit]
@@ -180,7 +182,7 @@ def screen(source: str, *, category: str = "Open Software", declared: tuple[str,
                 tool_version=dpghub.__version__, source=spec.display, source_kind=spec.kind, commit=commit,
                 screened_at=screened_at, duration_ms=int((time.monotonic() - started) * 1000), category=chosen,
                 files_seen=tree.stats.files_seen, bytes_read=tree.stats.bytes_read, findings=findings,
-                licenses=ctx.licenses or Licenses(available=lic_module is not None), health=signals,
+                licenses=ctx.licenses or Licenses(), health=signals,
                 limits_hit=notes, limits=limits.to_dict(),
             )
     except ScreeningError:

@@ -14,24 +14,15 @@ from enum import StrEnum
 from importlib import resources
 from typing import Any
 
+from dpghub.core import standard
+
 SCHEMA_VERSION = "1.0"
 SCHEMA_ID = "https://dpghub.org/schemas/screening/report-1.json"
-INDICATORS = ("1", "2", "3", "4", "5", "6", "7", "8", "9a", "9b", "9c")
-INDICATOR_NAMES = {
-    "1": "Relevance to Sustainable Development Goals",
-    "2": "Use of approved open licence",
-    "3": "Clear ownership",
-    "4": "Platform independence",
-    "5": "Documentation",
-    "6": "Mechanism for extracting data and content",
-    "7": "Adherence to privacy and applicable laws",
-    "8": "Adherence to standards and best practices",
-    "9a": "Do no harm: data privacy and security",
-    "9b": "Do no harm: inappropriate and illegal content",
-    "9c": "Do no harm: protection from harassment",
-}
+#: The indicators a report has one finding for, and their titles: the Standard's (dpghub.core.standard).
+INDICATORS = standard.INDICATOR_CODES
+INDICATOR_NAMES = {item.code: item.title for item in standard.indicators()}
 # Indicators 7-9 need the word of someone authorised to speak for the project: never "met" here.
-ATTESTED = frozenset({"7", "8", "9a", "9b", "9c"})
+ATTESTED = standard.ATTESTED_CODES
 
 
 class Status(StrEnum):
@@ -140,7 +131,7 @@ class LicenseFound:
 
 @dataclass(slots=True)
 class Licenses:
-    available: bool = True  # False when the licensing engine could not be loaded
+    available: bool = True  # always True now; False only in stored reports made without a licence engine
     root_expression: str | None = None
     approval: str | None = None  # "approved" | "not-approved" | "unknown"
     approval_reasons: list[str] = field(default_factory=list)

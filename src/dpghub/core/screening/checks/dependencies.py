@@ -13,9 +13,11 @@ import json
 import re
 from typing import Any
 
+from dpghub.core import licensing
 from dpghub.core.screening.checks.base import Context
 from dpghub.core.screening.checks.manifests import Dependency, is_manifest, parser_for
 from dpghub.core.screening.report import Finding, Status
+from dpghub.core.standard import OPEN_SOFTWARE
 
 MAX_MANIFESTS = 200
 PROPRIETARY: list[tuple[re.Pattern[str], str]] = [(re.compile(p), label) for p, label in [
@@ -109,13 +111,11 @@ def vendored_licences(ctx: Context) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _normalize(ctx: Context, raw: str) -> str:
-    if ctx.licensing is not None and not CLOSED_WORDS.match(raw):
-        try:
-            return ctx.licensing.normalize(raw) or raw
-        except Exception:  # noqa: BLE001 - a licence string the engine chokes on is still reported as given
-            return raw
-    return raw
+def _normalize(raw: str) -> str:
+    """The SPDX expression of a declared licence, or the string as given when it is closed or unknown."""
+    if CLOSED_WORDS.match(raw):
+        return raw
+    return licensing.normalize(raw) or raw
 
 
 def check(ctx: Context) -> list[Finding]:
@@ -143,13 +143,9 @@ def check(ctx: Context) -> list[Finding]:
             flags.append({"dependency": dep.name, "reason": "proprietary_service", "detail": label})
             evidence.append(ctx.evidence(dep.manifest, dep.line, f"{dep.name}: {label}"))
     for name, (raw, path) in sorted(vendored.items()):
-        expression = _normalize(ctx, raw)
-        closed = bool(CLOSED_WORDS.match(raw))
-        if not closed and ctx.licensing is not None:
-            try:
-                closed = ctx.licensing.approval(expression, "Open Software").verdict == "not-approved"
-            except Exception:  # noqa: BLE001 - an unknown licence is not evidence of a closed one
-                closed = False
+        expression = _normalize(raw)
+        closed = (bool(CLOSED_WORDS.match(raw))
+                  or licensing.approval(expression, OPEN_SOFTWARE.name).verdict == "not-approved")
         dep_rank = rank(expression)
         if closed:
             flags.append({"dependency": name, "reason": "closed_licence", "detail": raw})
