@@ -42,7 +42,9 @@ LEGAL_FILE = re.compile(r"^(?:LICEN[CS]E|COPYING|NOTICE|COPYRIGHT)", re.IGNORECA
 NOT_A_HOLDER = re.compile(
     r"[\[<{]|\byyyy\b|name of (?:copyright|author)|copyright (?:holder|owner|notice|law|and license)|"
     r"the above|this (?:copyright|license|software)|^notice|^statement|^license|^\W*$|owner\]|"
-    r"^(?:and|or|of|the|is|holders?|owners?|info|information|laws?|year|date|none|noassertion)\b",
+    r"^(?:and|or|of|the|is|holders?|owners?|info|information|laws?|year|date|none|noassertion)\b|"
+    # a line of code or of a pattern, not a name: quotes, escapes, "..." ("Copyright (c) ...", "\n")
+    r"[\"`\\]|\.\.\.|…|\(\?",
     re.IGNORECASE,
 )
 # Holders named inside well-known licence texts themselves (their copyright line is part of the licence).
@@ -63,8 +65,15 @@ def clean_holder(raw: str) -> str | None:
     return holder[:120]
 
 
+def holders_in(text: str) -> list[str]:
+    """The copyright holders named in the first 8 KiB of a text (a licence file's "Copyright (c) ..." lines)."""
+    found = (clean_holder(m.group(1)) for m in COPYRIGHT.regex.finditer(text[: COPYRIGHT.head]))
+    return list(dict.fromkeys(h for h in found if h))
+
+
 def check(ctx: Context) -> list[Finding]:
     holders: Counter[str] = Counter()
+    named: Counter[str] = Counter()  # holders named by the root licence, notice or publiccode.yml
     strong, weak = [], []
     for hit in ctx.scan.get(COPYRIGHT.name):
         if hit.path.lower().startswith(("licenses/", "licences/")):  # REUSE folder of licence texts
@@ -74,14 +83,21 @@ def check(ctx: Context) -> list[Finding]:
             continue
         holders[holder] += 1
         name = hit.path.rsplit("/", 1)[-1]
-        (strong if hit.path.count("/") == 0 and LEGAL_FILE.match(name) else weak).append(hit)
+        if hit.path.count("/") == 0 and LEGAL_FILE.match(name):
+            strong.append(hit)
+            named[holder] += 1
+        else:
+            weak.append(hit)
     for hit in ctx.scan.get(PUBLICCODE_OWNER.name):
         holder = clean_holder(hit.value)
         if holder:
             holders[holder] += 2
+            named[holder] += 2
             strong.append(hit)
     files = ctx.files_named(OWNER_FILES)
-    data = {"holders": [name for name, _ in holders.most_common(5)], "files": [e.path for e in files[:10]]}
+    # the root's own holders first: a holder named in many source headers does not outrank them
+    ranked = [name for name, _ in named.most_common()] + [name for name, _ in holders.most_common() if name not in named]
+    data = {"holders": ranked[:5], "files": [e.path for e in files[:10]]}
     evidence = [ctx.hit_evidence(h) for h in unique_hits(strong + weak, 4)]
     evidence += [ctx.evidence(e.path) for e in files[:4]]
     if strong:
