@@ -122,8 +122,7 @@ def mark_components(tree: Tree, holders_in: Callable[[str], list[str]]) -> list[
         holders = holders_in(tree.text(entry) or "")
         if holders and not same_owner(root_holders, holders):
             folders.append(folder)
-    for folder in folders:
-        tree.mark(folder, THIRD_PARTY)
+    tree.mark(folders, THIRD_PARTY)
     return folders
 
 
@@ -170,7 +169,7 @@ def skipped_groups(tree: Tree) -> list[SkippedGroup]:
     """The folders (and single generated files) whose files were not counted as the project's own, with
     how many files each holds, largest first, at most :data:`MAX_SKIPPED`."""
     counts: dict[tuple[str, str], int] = {}
-    components = tree.marked
+    components = tuple(tree.marked)
     for entry in tree.entries:
         if not entry.origin:
             continue

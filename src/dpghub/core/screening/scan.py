@@ -135,15 +135,18 @@ def _needle_regions(low: str, needle: str, limit: int) -> Iterator[tuple[int, in
 
 # Markdown "# Title" / "## Section", and a title over a line of = or - (Markdown setext, reStructuredText).
 _ATX = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-_SETEXT = re.compile(r"^([^\n]*\w[^\n]*)\n(=+|-+)[ \t]*$", re.MULTILINE)
+_UNDERLINE = re.compile(r"\n(=+|-+)[ \t]*(?=\n|\Z)")  # the title is the line above (no backtracking over it)
 _HTML_H = re.compile(r"<h([1-6])\b[^>]*>(.{1,200}?)</h\1>", re.IGNORECASE | re.DOTALL)
 
 
 def headings(text: str) -> list[tuple[int, int, str]]:
     """(offset, level, title) of the headings of a document, in order."""
     found = [(m.start(), len(m.group(1)), m.group(2)) for m in _ATX.finditer(text)]
-    found += [(m.start(), 1 if m.group(2)[0] == "=" else 2, m.group(1).strip()) for m in _SETEXT.finditer(text)
-              if not m.group(1).lstrip().startswith(("|", "-", "*", "#"))]
+    for m in _UNDERLINE.finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        title = text[start : m.start()].strip()
+        if title and not title.startswith(("|", "-", "*", "#", "=")) and any(c.isalnum() for c in title):
+            found.append((start, 1 if m.group(1)[0] == "=" else 2, title))
     if "<h" in text or "<H" in text:
         found += [(m.start(), int(m.group(1)), re.sub(r"<[^>]+>", "", m.group(2))) for m in _HTML_H.finditer(text)]
     return sorted(found)

@@ -169,11 +169,14 @@ class Tree:
             self._own_only = [e for e in self.entries if not e.origin]
         return self._own_only
 
-    def mark(self, prefix: str, reason: str) -> None:
-        """Take every file under the folder ``prefix`` (ending in "/") out of the project's own files."""
-        self.marked[prefix] = reason
-        for e in self.entries:
-            if not e.origin and e.path.startswith(prefix):
+    def mark(self, prefixes: Iterable[str], reason: str) -> None:
+        """Take every file under the folders ``prefixes`` (each ending in "/") out of the project's own files."""
+        prefixes = tuple(prefixes)
+        if not prefixes:
+            return
+        self.marked.update(dict.fromkeys(prefixes, reason))
+        for e in self.entries:  # one pass, however many folders
+            if not e.origin and e.path.startswith(prefixes):
                 e.origin = reason
         self._own_only = self._folders = None
 
