@@ -244,6 +244,8 @@ def test_sections_enclosing_a_position():
     underlined = "Title\n=====\n\nText\n\nPart\n----\n\nmore\n"
     assert enclosing_titles(headings(underlined), underlined.index("more")) == ["Title", "Part", "Title"]
     assert headings("| a | b |\n|---|---|\n") == []
+    front = "---\ntitle: Privacy Policy\nlayout: page\n---\n\nWe keep no logs.\n"
+    assert enclosing_titles(headings(front), front.index("We")) == ["Privacy Policy", "Privacy Policy"]
 
 
 def test_more_manifests_of_common_dpg_stacks(tmp_path):

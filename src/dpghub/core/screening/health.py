@@ -161,7 +161,7 @@ def history_signals(history: History | None, now: float | None = None) -> list[S
         return signals
     recent = {author for t, author in history.commits if now - t <= 90 * DAY}
     signals.append(Signal("active_contributors_90d", SignalStatus.OK if len(recent) >= 2 else SignalStatus.WARNING,
-                          "health.active_contributors", f"{len(recent)} people committed in the last 90 days.",
+                          "health.active_contributors", f"{len(recent)} {'person' if len(recent) == 1 else 'people'} committed in the last 90 days.",
                           len(recent)))
     year = [author for t, author in history.commits if now - t <= 365 * DAY] or [a for _, a in history.commits]
     factor = bus_factor(year)

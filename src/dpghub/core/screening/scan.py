@@ -139,10 +139,21 @@ _UNDERLINE = re.compile(r"\n(=+|-+)[ \t]*(?=\n|\Z)")  # the title is the line ab
 _HTML_H = re.compile(r"<h([1-6])\b[^>]*>(.{1,200}?)</h\1>", re.IGNORECASE | re.DOTALL)
 
 
+_FRONT_TITLE = re.compile(r"^title:[ \t]*[\"']?([^\"'\n]+)", re.MULTILINE)
+
+
 def headings(text: str) -> list[tuple[int, int, str]]:
-    """(offset, level, title) of the headings of a document, in order."""
+    """(offset, level, title) of the headings of a document, in order; the ``title:`` of a YAML front
+    matter (Jekyll, Hugo, Docusaurus pages) is a heading at offset 0."""
     found = [(m.start(), len(m.group(1)), m.group(2)) for m in _ATX.finditer(text)]
-    for m in _UNDERLINE.finditer(text):
+    body = 0  # where the text after a front matter starts (its closing "---" underlines nothing)
+    if text.startswith("---\n"):
+        end = text.find("\n---", 3, 4096)
+        title = _FRONT_TITLE.search(text, 4, end) if end > 0 else None
+        if title:
+            found.append((0, 1, title.group(1).strip()))
+        body = end + 4 if end > 0 else 0
+    for m in _UNDERLINE.finditer(text, body):
         start = text.rfind("\n", 0, m.start()) + 1
         title = text[start : m.start()].strip()
         if title and not title.startswith(("|", "-", "*", "#", "=")) and any(c.isalnum() for c in title):
