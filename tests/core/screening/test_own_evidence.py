@@ -172,6 +172,9 @@ def test_generated_and_minified_files_are_not_evidence(tmp_path):
     assert {(s.path, s.reason) for s in report.skipped} == {
         ("static/app-bundle.js", "generated"), ("src/api_pb2.py", "generated"), ("dist/", "generated")}
     assert "generated or minified files" in skipped_sentence(report)
+    # a root file is the project's own however it is written (a README on one long line)
+    one_line = screen(str(make_plain(tmp_path / "root", {"README.md": "Exchanges data with DHIS2. " + "x" * 2000})))
+    assert one_line.finding("8").data["standards"] == ["DHIS2"] and one_line.skipped == []
 
 
 def test_licence_results_still_read_every_file_but_vendored_ones(tmp_path):

@@ -272,7 +272,7 @@ class Scanner:
                 active.setdefault(p.name, []).append(self.needles[number])
         if not active:
             return
-        if looks_generated(entry.kind, low):
+        if entry.depth and looks_generated(entry.kind, low):  # a root file (README ...) is the project's front
             self.generated.append(entry.path)
             return
         same_offsets = len(low) == min(len(text), window)
