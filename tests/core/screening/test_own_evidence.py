@@ -269,6 +269,18 @@ def test_more_manifests_of_common_dpg_stacks(tmp_path):
     deps = report.finding("4").data
     assert sorted(deps["manifests"]) == ["App/App.fsproj", "Packages/manifest.json", "environment.yml", "ios/Podfile",
                                          "mix.exs", "packages.config", "setup.cfg"]
+    more = screen(str(make_plain(tmp_path / "more", {
+        "gradle/libs.versions.toml": '[versions]\nroom = "2.6"\n[libraries]\n'
+                                     'room = { module = "androidx.room:room-runtime", version.ref = "room" }\n'
+                                     'maps = { group = "com.google.android.gms", name = "play-services-maps" }\n'
+                                     'okhttp = "com.squareup.okhttp3:okhttp:4.12.0"\n',
+        "Directory.Packages.props": '<Project><ItemGroup><PackageVersion Include="Serilog" Version="3" />'
+                                    "</ItemGroup></Project>",
+        "setup.py": "from setuptools import setup\nsetup(name='x', install_requires=['flask>=2', \"boto3\"],\n"
+                    "      tests_require=['pytest'])\n",
+    }))).finding("4").data
+    assert (more["direct_dependencies"], more["dev_dependencies"]) == (6, 1)
+    assert {f["dependency"] for f in more["flags"]} == {"com.google.android.gms:play-services-maps", "boto3"}
     assert deps["ecosystems"] == ["cocoapods", "conda", "hex", "nuget", "pypi", "unity"]
     # ugui, Newtonsoft.Json, FSharp.Data, numpy, pandas, torch, requests, click, Alamofire, Firebase, phoenix
     assert deps["direct_dependencies"] == 11 and deps["dev_dependencies"] == 3

@@ -287,12 +287,53 @@ def mix_exs(text: str, path: str) -> list[Dependency]:
     return _rows(text, path, "hex", names)
 
 
+def gradle_catalog(text: str, path: str) -> list[Dependency]:
+    """A Gradle version catalog (``gradle/libs.versions.toml``): its ``[libraries]``, written as
+    ``"group:artifact:version"``, ``{ module = "group:artifact" }`` or ``{ group = "g", name = "a" }``."""
+    libraries = tomllib.loads(text).get("libraries", {}) or {}
+    names = []
+    for value in libraries.values():
+        if isinstance(value, str):
+            coordinate = value
+        elif isinstance(value, dict):
+            coordinate = value.get("module") or f"{value.get('group', '')}:{value.get('name', '')}"
+        else:
+            continue
+        parts = str(coordinate).split(":")
+        if len(parts) >= 2 and parts[0] and parts[1]:
+            names.append((f"{parts[0]}:{parts[1]}", "runtime"))
+    return _rows(text, path, "maven", names)
+
+
+_PACKAGE_VERSION = re.compile(r"<PackageVersion\s+Include=\"([^\"]+)\"")
+
+
+def directory_packages(text: str, path: str) -> list[Dependency]:
+    """.NET central package management, ``Directory.Packages.props``: ``<PackageVersion Include="X" />``."""
+    return _rows(text, path, "nuget", [(n, "runtime") for n in _PACKAGE_VERSION.findall(text)])
+
+
+_SETUP_PY_LIST = re.compile(r"\b(install_requires|tests_require)\s*=\s*\[([^\]]*)\]", re.DOTALL)
+_QUOTED = re.compile(r"""["']([^"'\n]+)["']""")
+
+
+def setup_py(text: str, path: str) -> list[Dependency]:
+    """``setup.py``, read as text (never run): the literal lists given to ``install_requires`` and
+    ``tests_require``; requirements computed at run time are not seen."""
+    names = []
+    for keyword, body in _SETUP_PY_LIST.findall(text):
+        scope = "dev" if keyword == "tests_require" else "runtime"
+        names += [(_pep508(spec) or "", scope) for spec in _QUOTED.findall(body)]
+    return _rows(text, path, "pypi", names)
+
+
 _PARSERS: dict[str, Callable[[str, str], list[Dependency]]] = {
     "package.json": package_json, "pyproject.toml": pyproject, "Pipfile": pipfile, "pom.xml": pom_xml,
     "build.gradle": build_gradle, "build.gradle.kts": build_gradle, "go.mod": go_mod, "Cargo.toml": cargo_toml,
     "composer.json": composer_json, "Gemfile": gemfile, "DESCRIPTION": r_description, "pubspec.yaml": pubspec,
     "packages.config": packages_config, "environment.yml": conda_environment, "environment.yaml": conda_environment,
-    "setup.cfg": setup_cfg, "Podfile": podfile, "mix.exs": mix_exs,
+    "setup.cfg": setup_cfg, "Podfile": podfile, "mix.exs": mix_exs, "libs.versions.toml": gradle_catalog,
+    "Directory.Packages.props": directory_packages, "setup.py": setup_py,
 }
 # Manifests known by their place, not only their name ("manifest.json" alone is a web app manifest).
 UNITY_MANIFEST = "Packages/manifest.json"
