@@ -207,6 +207,19 @@ def test_explanations_are_sentences_without_codes_or_patterns(tmp_path):
     assert "proprietary services or SDKs and closed licences" in noisy.finding("4").explanation
 
 
+def test_the_owner_named_is_the_roots_and_a_deeper_code_of_conduct_counts(tmp_path):
+    report = screen(str(make_plain(tmp_path / "snip", {
+        "LICENSE": OWN_LICENCE,
+        "src/throttle.js": "/* Copyright (c) 2018 Jane Snippet (Throttle) */\n" * 3,
+        "docs/developers/code_of_conduct.md": "# Code of conduct\n\nHarassment is not tolerated; mail coc@x.org.\n",
+    })))
+    ownership = report.finding("3")
+    assert ownership.explanation == "The licence or notice names the copyright holder: Kids Learning Foundation."
+    assert ownership.data["holders"] == ["Kids Learning Foundation", "Jane Snippet (Throttle)"]
+    conduct = report.finding("9c")
+    assert (conduct.code, conduct.data["files"]) == ("harm.code_of_conduct", ["docs/developers/code_of_conduct.md"])
+
+
 def test_code_lines_are_not_holders():
     assert clean_holder('...", "Copyright \u00a9 ...", "Copyright 2020 ..."') is None
     assert clean_holder('2021 Example Org\\n", "# SPDX-License-Identifier: MIT\\n"') is None

@@ -85,7 +85,9 @@ def check(ctx: Context) -> list[Finding]:
         findings.append(Finding("9b", Status.NOT_FOUND, "harm.moderation_missing",
                                 "No policy on inappropriate or illegal content was found (it may not apply if the "
                                 "good hosts no user content).", [], {"files": []}))
-    conduct = ctx.files_named(CONDUCT_FILES, dirs=DIRS)
+    # a code of conduct is also found in a deeper docs folder (docs/developers/code_of_conduct.md)
+    conduct = (ctx.files_named(CONDUCT_FILES, dirs=DIRS)
+               or [e for e in ctx.files_named(CONDUCT_FILES, dirs=None) if e.kind == "doc"])
     harassment = ctx.scan.get(HARASSMENT.name)
     conduct_text = ctx.tree.text(conduct[0]) if conduct else None
     enforced = bool(conduct_text and re.search(r"enforce|report|contact|@", conduct_text, re.IGNORECASE))

@@ -101,9 +101,12 @@ def check(ctx: Context) -> list[Finding]:
     evidence = [ctx.hit_evidence(h) for h in unique_hits(strong + weak, 4)]
     evidence += [ctx.evidence(e.path) for e in files[:4]]
     if strong:
+        # only the holders the root licence, notice or publiccode.yml names (a snippet copied into one
+        # source file, with its author's copyright line, does not make that author an owner)
+        owners = [name for name, _ in named.most_common(3)]
         return [Finding("3", Status.MET, "ownership.copyright_holder",
-                        f"The licence or notice names the copyright holder: {', '.join(data['holders'][:3])}.",
-                        evidence, data)]
+                        f"The licence or notice names the copyright {'holder' if len(owners) == 1 else 'holders'}: "
+                        f"{', '.join(owners)}.", evidence, data)]
     if weak or files:
         what = []
         if weak:
