@@ -15,7 +15,7 @@ otherwise the reason it is not:
 - ``tests``: tests and their fixtures (``tests/``, ``__tests__/``, ``fixtures/``, ``testdata/`` ...);
 - ``benchmark``: benchmarks and their corpora (``bench/``, ``benchmarks/`` ...);
 - ``generated``: build and report output (``dist/``, ``_build/``, ``htmlcov/``, ``generated/`` ...),
-  and, found while scanning, source files marked as generated ("DO NOT EDIT", "@generated") and
+  files named so (``*.min.*``, ``*.bundle.*``, ``*_pb2.py``, ``*.pb.go``, ``*.g.dart`` ...) and, found while scanning, source files marked as generated ("DO NOT EDIT", "@generated") and
   minified code (:func:`looks_generated`).
 
 The licence check (indicator 2) is unchanged by this: it skips only the ``vendored`` files, as it
@@ -74,6 +74,17 @@ def folder_origin(folder: str) -> tuple[str, str]:
         if reason is not None:
             return reason, "/".join(parts[: index + 1]) + "/"
     return "", ""
+
+
+# Names of generated files: minified bundles (pdf.worker.min.mjs), protobuf and Dart code generators.
+_GENERATED_SUFFIXES = ("_pb2.py", "_pb2_grpc.py", ".pb.go", ".g.dart", ".freezed.dart")
+
+
+def name_origin(name: str) -> str:
+    """GENERATED for a file whose name says it is generated or minified, else ""."""
+    if ".min." in name or ".bundle." in name or ".generated." in name or name.endswith(_GENERATED_SUFFIXES):
+        return GENERATED
+    return ""
 
 
 # --- folders with their own licence naming another holder ----------------------------------------------

@@ -177,10 +177,14 @@ def enclosing_titles(found: list[tuple[int, int, str]], pos: int) -> list[str]:
     return titles
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
 def on_topic(topic: re.Pattern[str], path: str, titles: list[str]) -> bool:
     """Is ``topic`` the subject of the file (its name) or of the section (its title or headings)?"""
     stem = path.rpartition("/")[2].rpartition(".")[0] or path.rpartition("/")[2]
-    return bool(topic.search(re.sub(r"[_.-]+", " ", stem))) or any(topic.search(t) for t in titles)
+    words = _CAMEL.sub(" ", re.sub(r"[_.-]+", " ", stem))  # TermsAndConditions: "Terms And Conditions"
+    return bool(topic.search(words)) or any(topic.search(t) for t in titles)
 
 
 @lru_cache(maxsize=8)

@@ -21,7 +21,7 @@ from typing import Self
 
 from dpghub.core.screening import gitread
 from dpghub.core.screening.limits import LimitHit, Limits
-from dpghub.core.screening.origin import VENDOR_DIRS, folder_origin
+from dpghub.core.screening.origin import VENDOR_DIRS, folder_origin, name_origin
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
                        ".pytest_cache", ".ruff_cache", ".idea", ".gradle"})
@@ -307,7 +307,7 @@ def _select(paths: list[tuple[str, int, object]], limits: Limits, hits: list[Lim
             continue
         display = raw if raw.isascii() else safe_display(raw)
         kind = _kind_of_name(name if display is raw else display.rpartition("/")[2])
-        entries.append(FileEntry(display, size, vendored, kind, key, depth, origin))
+        entries.append(FileEntry(display, size, vendored, kind, key, depth, origin or name_origin(name)))
     if len(entries) > limits.max_files:
         entries.sort(key=lambda e: (e.vendored, e.depth, e.path))
         hits.append(LimitHit("max_files", f"{len(entries)} files; only the {limits.max_files} shallowest were"

@@ -23,7 +23,9 @@ DIRS = ("", ".github", "docs", ".well-known", "policies", "docs/policies", "gove
 SECURITY_TOPIC = re.compile(r"security|vulnerab|disclosure", re.IGNORECASE)
 CONTENT_TOPIC = re.compile(r"moderat|content|abuse|acceptable use|community guidelines|terms|trust and safety|"
                            r"safeguard|child safety", re.IGNORECASE)
-CONDUCT_TOPIC = re.compile(r"conduct|harass|community|behaviou?r|participation|\bcoc\b", re.IGNORECASE)
+# terms of use that forbid harassing other users are an anti-harassment policy
+CONDUCT_TOPIC = re.compile(r"conduct|harass|community|behaviou?r|participation|\bcoc\b|\bterms\b|acceptable use",
+                           re.IGNORECASE)
 
 DISCLOSURE = Pattern(
     "harm.disclosure",

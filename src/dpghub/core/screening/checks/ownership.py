@@ -42,7 +42,10 @@ LEGAL_FILE = re.compile(r"^(?:LICEN[CS]E|COPYING|NOTICE|COPYRIGHT)", re.IGNORECA
 NOT_A_HOLDER = re.compile(
     r"[\[<{]|\byyyy\b|name of (?:copyright|author)|copyright (?:holder|owner|notice|law|and license)|"
     r"the above|this (?:copyright|license|software)|^notice|^statement|^license|^\W*$|owner\]|"
-    r"^(?:and|or|of|the|is|holders?|owners?|info|information|laws?|year|date|none|noassertion)\b|"
+    r"^(?:and|or|of|is|holders?|owners?|info|information|laws?|year|date|none|noassertion)\b|"
+    # "the" starts a phrase ("the copyright holders", "the original author"), or a name ("The Go Authors")
+    r"^the\s+(?:above|following|same|original|respective|copyright|software|program|licen\w*|holders?|"
+    r"owners?|authors?|contributors?|project|work)\b|^the\W*$|"
     # a line of code or of a pattern, not a name: quotes, escapes, "..." ("Copyright (c) ...", "\n")
     r"[\"`\\]|\.\.\.|…|\(\?",
     re.IGNORECASE,
@@ -53,12 +56,14 @@ LICENCE_TEXT_HOLDERS = re.compile(r"free software foundation|internet systems co
                                   r"regents of the university of california|python software foundation",
                                   re.IGNORECASE)
 _TRAIL = re.compile(r"[\s.,;:*/#>-]*(?:all rights reserved\.?)?[\s.,;:*/#>-]*$", re.IGNORECASE)
+# What is left of "... located at <URL>" or "(see <URL>)" once the address is removed.
+_DANGLING = re.compile(r"[\s(,;:-]+(?:located at|available at|at|see|from|in|on|by)?[\s(,;:-]*$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)  # the same header line is often in thousands of files
 def clean_holder(raw: str) -> str | None:
     holder = re.sub(r"<[^>]*@[^>]*>|\(?\bhttps?://\S+", "", raw)  # e-mails and URLs are not names
-    holder = _TRAIL.sub("", holder).strip(" \t\"'.,;*")
+    holder = _DANGLING.sub("", _TRAIL.sub("", holder)).strip(" \t\"'.,;*")
     holder = re.sub(r"\s+", " ", holder)
     if len(holder) < 2 or NOT_A_HOLDER.search(holder) or LICENCE_TEXT_HOLDERS.search(holder):
         return None
