@@ -238,6 +238,7 @@ def test_code_lines_are_not_holders():
     assert clean_holder('2021 Example Org\\n", "# SPDX-License-Identifier: MIT\\n"') is None
     assert clean_holder("Facebook Technologies, LLC and its affiliates.") == "Facebook Technologies, LLC and its affiliates"
     assert clean_holder("the copyright holders") is None and clean_holder("The original author") is None
+    assert clean_holder("2000-2006, The Perl Foundation.") is None  # the Artistic licence text's own line
 
 
 # --- the notion itself ----------------------------------------------------------------------------------

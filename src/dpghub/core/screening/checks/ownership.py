@@ -53,7 +53,8 @@ NOT_A_HOLDER = re.compile(
 # Holders named inside well-known licence texts themselves (their copyright line is part of the licence).
 LICENCE_TEXT_HOLDERS = re.compile(r"free software foundation|internet systems consortium|internet software "
                                   r"consortium|sam hocevar|latex3 project|creative commons|open source initiative|"
-                                  r"regents of the university of california|python software foundation",
+                                  r"regents of the university of california|python software foundation|"
+                                  r"perl foundation",  # the Artistic License 2.0's own line
                                   re.IGNORECASE)
 _TRAIL = re.compile(r"[\s.,;:*/#>-]*(?:all rights reserved\.?)?[\s.,;:*/#>-]*$", re.IGNORECASE)
 # What is left of "... located at <URL>" or "(see <URL>)" once the address is removed.
