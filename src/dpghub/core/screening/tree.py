@@ -137,7 +137,7 @@ class Tree:
         self._reader = reader
         self._keep = keep
         self._cache: dict[str, str | None] = {}
-        self._own: list[FileEntry] | None = None
+        self._unvendored: list[FileEntry] | None = None
         self._own_only: list[FileEntry] | None = None
         self.marked: dict[str, str] = {}  # folder prefix -> reason, for folders marked after the listing
         self._folders: dict[str, list[FileEntry]] | None = None
@@ -157,10 +157,12 @@ class Tree:
         self.close()
 
     def files(self, *, vendored: bool = False) -> Iterable[FileEntry]:
+        """The files not under a vendored folder (what the licence reader reads), or only those under one.
+        The checks of indicators 3-9 use :meth:`own_files`, which leaves out tests, fixtures and the rest."""
         if not vendored:  # asked by every check: computed once
-            if self._own is None:
-                self._own = [e for e in self.entries if not e.vendored]
-            return iter(self._own)
+            if self._unvendored is None:
+                self._unvendored = [e for e in self.entries if not e.vendored]
+            return iter(self._unvendored)
         return (e for e in self.entries if e.vendored)
 
     def own_files(self) -> list[FileEntry]:
