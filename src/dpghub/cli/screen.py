@@ -33,7 +33,7 @@ def _print_human(report) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from dpghub.core.screening.render import evidence_text
+    from dpghub.core.screening.render import evidence_text, skipped_sentence
     from dpghub.core.screening.report import INDICATOR_NAMES
 
     console = Console(file=sys.stdout, highlight=False)
@@ -51,6 +51,9 @@ def _print_human(report) -> None:
         table.add_row(f"{finding.indicator} {INDICATOR_NAMES[finding.indicator]}",
                       f"[{STATUS_STYLE[finding.status.value]}]{finding.status.label}[/]", detail, end_section=True)
     console.print(table)
+    skipped = skipped_sentence(report)
+    if skipped:
+        console.print(skipped)
     health = Table(title="Health signals")
     health.add_column("Signal")
     health.add_column("Status")

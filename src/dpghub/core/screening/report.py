@@ -165,6 +165,24 @@ class LimitNote:
         return {"limit": self.limit, "detail": self.detail, "where": self.where}
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Files not counted as the project's own evidence for indicators 3-9 (``origin.py``): a folder
+    ("tests/") or a file, why ("tests", "vendored", "third_party", "benchmark", "generated") and how
+    many files."""
+
+    path: str
+    reason: str
+    files: int = 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "reason": self.reason, "files": self.files}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Skipped:
+        return cls(data["path"], data["reason"], data.get("files", 1))
+
+
 @dataclass(slots=True)
 class Report:
     tool_version: str
@@ -182,6 +200,7 @@ class Report:
     limits_hit: list[LimitNote] = field(default_factory=list)
     limits: dict[str, int | float] = field(default_factory=dict)
     schema_version: str = SCHEMA_VERSION
+    skipped: list[Skipped] = field(default_factory=list)
 
     def finding(self, indicator: str) -> Finding:
         for item in self.findings:
@@ -203,7 +222,7 @@ class Report:
             "category": self.category, "files_seen": self.files_seen, "bytes_read": self.bytes_read,
             "limits": dict(self.limits), "limits_hit": [n.to_json() for n in self.limits_hit],
             "findings": [f.to_json() for f in self.findings], "licenses": self.licenses.to_json(),
-            "health": [s.to_json() for s in self.health],
+            "health": [s.to_json() for s in self.health], "skipped": [s.to_json() for s in self.skipped],
         }
 
     def dumps(self, **kwargs: Any) -> str:
@@ -224,6 +243,7 @@ class Report:
             licenses=Licenses.from_json(data["licenses"]), health=[Signal.from_json(s) for s in data["health"]],
             limits_hit=[LimitNote(n["limit"], n["detail"], n.get("where")) for n in data.get("limits_hit", [])],
             limits=dict(data.get("limits", {})), schema_version=data["schema_version"],
+            skipped=[Skipped.from_json(s) for s in data.get("skipped", [])],
         )
 
 

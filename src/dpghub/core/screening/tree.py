@@ -21,9 +21,8 @@ from typing import Self
 
 from dpghub.core.screening import gitread
 from dpghub.core.screening.limits import LimitHit, Limits
+from dpghub.core.screening.origin import VENDOR_DIRS, folder_origin, name_origin
 
-VENDOR_DIRS = frozenset({"node_modules", "vendor", "vendored", "third_party", "third-party", "bower_components",
-                         "jspm_packages"})
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
                        ".pytest_cache", ".ruff_cache", ".idea", ".gradle"})
 DOC_EXT = frozenset({".md", ".markdown", ".rst", ".txt", ".adoc", ".asciidoc", ".org", ".html", ".htm",
@@ -107,6 +106,7 @@ class FileEntry:
     kind: str
     key: object  # backend handle: absolute path or blob id
     depth: int = 0
+    origin: str = ""  # "" for the project's own file, else why it is not (origin.py: "tests", "vendored" ...)
 
 
 @dataclass(slots=True)
@@ -132,7 +132,9 @@ class Tree:
         self._reader = reader
         self._keep = keep
         self._cache: dict[str, str | None] = {}
-        self._own: list[FileEntry] | None = None
+        self._unvendored: list[FileEntry] | None = None
+        self._own_only: list[FileEntry] | None = None
+        self.marked: dict[str, str] = {}  # folder prefix -> reason, for folders marked after the listing
         self._folders: dict[str, list[FileEntry]] | None = None
         self._closer = closer
         self._budget_reported = False
@@ -150,17 +152,44 @@ class Tree:
         self.close()
 
     def files(self, *, vendored: bool = False) -> Iterable[FileEntry]:
+        """The files not under a vendored folder (what the licence reader reads), or only those under one.
+        The checks of indicators 3-9 use :meth:`own_files`, which leaves out tests, fixtures and the rest."""
         if not vendored:  # asked by every check: computed once
-            if self._own is None:
-                self._own = [e for e in self.entries if not e.vendored]
-            return iter(self._own)
+            if self._unvendored is None:
+                self._unvendored = [e for e in self.entries if not e.vendored]
+            return iter(self._unvendored)
         return (e for e in self.entries if e.vendored)
 
+    def own_files(self) -> list[FileEntry]:
+        """The project's own files: not vendored, third-party, tests, benchmarks or generated (origin.py)."""
+        if self._own_only is None:
+            self._own_only = [e for e in self.entries if not e.origin]
+        return self._own_only
+
+    def mark(self, prefixes: Iterable[str], reason: str) -> None:
+        """Take every file under the folders ``prefixes`` (each ending in "/") out of the project's own files."""
+        prefixes = tuple(prefixes)
+        if not prefixes:
+            return
+        self.marked.update(dict.fromkeys(prefixes, reason))
+        for e in self.entries:  # one pass, however many folders
+            if not e.origin and e.path.startswith(prefixes):
+                e.origin = reason
+        self._own_only = self._folders = None
+
+    def mark_files(self, paths: Iterable[str], reason: str) -> None:
+        """Take these files (found to be generated while scanning) out of the project's own files."""
+        for path in paths:
+            entry = self.by_path.get(path)
+            if entry is not None and not entry.origin:
+                entry.origin = reason
+                self._own_only = self._folders = None
+
     def in_folder(self, folder: str) -> list[FileEntry]:
-        """Non-vendored files directly in ``folder`` ("" for the root; compared in lower case)."""
+        """The project's own files directly in ``folder`` ("" for the root; compared in lower case)."""
         if self._folders is None:
             self._folders = {}
-            for e in self.files():
+            for e in self.own_files():
                 self._folders.setdefault(e.path.rpartition("/")[0].lower(), []).append(e)
         return self._folders.get(folder.lower(), [])
 
@@ -257,14 +286,16 @@ def _select(paths: list[tuple[str, int, object]], limits: Limits, hits: list[Lim
     """Turn (raw path, size, key) rows into entries, applying depth and file-count caps."""
     entries: list[FileEntry] = []
     deep_reported = False
-    folders: dict[str, tuple[int, bool]] = {}  # folder -> (depth, vendored): files share their folder's
+    # folder -> (depth, vendored, origin): files share their folder's
+    folders: dict[str, tuple[int, bool, str]] = {}
     for raw, size, key in paths:
         folder, _, name = raw.rpartition("/")
         known = folders.get(folder)
         if known is None:
             parts = folder.split("/") if folder else []
-            known = folders[folder] = (len(parts), any(part in VENDOR_DIRS for part in parts))
-        depth, vendored = known
+            known = folders[folder] = (len(parts), any(part in VENDOR_DIRS for part in parts),
+                                       folder_origin(folder if folder.isascii() else safe_display(folder))[0])
+        depth, vendored, origin = known
         if depth > limits.max_depth:
             if not deep_reported:
                 deep_reported = True
@@ -273,7 +304,7 @@ def _select(paths: list[tuple[str, int, object]], limits: Limits, hits: list[Lim
             continue
         display = raw if raw.isascii() else safe_display(raw)
         kind = _kind_of_name(name if display is raw else display.rpartition("/")[2])
-        entries.append(FileEntry(display, size, vendored, kind, key, depth))
+        entries.append(FileEntry(display, size, vendored, kind, key, depth, origin or name_origin(name)))
     if len(entries) > limits.max_files:
         entries.sort(key=lambda e: (e.vendored, e.depth, e.path))
         hits.append(LimitHit("max_files", f"{len(entries)} files; only the {limits.max_files} shallowest were"

@@ -55,8 +55,9 @@ class Context:
     # -- file look-ups -------------------------------------------------------------------------------
     def files_named(self, pattern: re.Pattern[str], *, dirs: Iterable[str] | None = ("", ".github", "docs")
                     ) -> list[FileEntry]:
-        """Non-vendored files whose name matches ``pattern``, in the given directories (None: anywhere)."""
-        candidates = (self.tree.files() if dirs is None
+        """The project's own files (``origin.py``) whose name matches ``pattern``, in the given directories
+        (None: anywhere)."""
+        candidates = (self.tree.own_files() if dirs is None
                       else (e for folder in dict.fromkeys(dirs) for e in self.tree.in_folder(folder)))
         found = [e for e in candidates if pattern.match(e.path.rpartition("/")[2])]
         return sorted(found, key=lambda e: (e.depth, e.path))

@@ -83,13 +83,14 @@ def readme_facts(text: str) -> tuple[int, dict[str, tuple[int, str]]]:
 
 def check(ctx: Context) -> list[Finding]:
     tree = ctx.tree
-    readmes = [e for e in tree.files() if "/" not in e.path and README.match(e.path)]
+    own = tree.own_files()  # not vendored, third-party, tests, benchmarks or generated files (origin.py)
+    readmes = [e for e in tree.in_folder("") if README.match(e.path)]
     readme = min(readmes, key=lambda e: (not e.path.lower().endswith((".md", ".rst")), e.path), default=None)
     text = tree.text(readme) if readme else None
     words, sections = readme_facts(text) if text else (0, {})
-    docs_files = [e for e in tree.files() if e.kind == "doc" and e.path.lower().startswith(DOCS_DIRS)]
+    docs_files = [e for e in own if e.kind == "doc" and e.path.lower().startswith(DOCS_DIRS)]
     guides = ctx.files_named(GUIDE_FILES)
-    deploy = [e for e in tree.files() if e.depth <= 2 and DEPLOY_FILES.match(e.path.rsplit("/", 1)[-1])]
+    deploy = [e for e in own if e.depth <= 2 and DEPLOY_FILES.match(e.path.rsplit("/", 1)[-1])]
     cards = ctx.files_named(CARD_FILES, dirs=None)
     needs_card = ctx.category in (OPEN_DATA.name, OPEN_AI_MODEL.name)
     low = ascii_lower(text) if text else ""  # the phrases are ASCII
