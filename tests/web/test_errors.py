@@ -9,7 +9,8 @@ from dpghub.config.urls import urlpatterns as site_urlpatterns
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 _RAISED = {"not-found": errors.NotFound, "permission-denied": errors.PermissionDenied,
-           "invalid-input": errors.InvalidInput, "conflict": errors.Conflict, "unclassified": errors.DomainError}
+           "invalid-input": errors.InvalidInput, "conflict": errors.Conflict,
+           "unclassified": errors.DomainError}
 
 
 def _raise(request, family):

@@ -1,4 +1,4 @@
-"""Domain errors of the catalogue (families in dpghub.common.errors). Interfaces map them in one place each."""
+"""Domain errors of the catalogue (families in dpghub.common.errors); interfaces map them in one place."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +11,8 @@ class CatalogError(DomainError):
 
 class GoodNotFound(CatalogError, NotFound):
     def __init__(self, slug: str) -> None:
-        super().__init__(str(_("No digital public good with the id “%(slug)s”.") % {"slug": slug}), field="id")
+        message = _("No digital public good with the id “%(slug)s”.") % {"slug": slug}
+        super().__init__(str(message), field="id")
 
 
 class InvalidQuery(CatalogError, InvalidInput):

@@ -60,7 +60,7 @@ def assessment_indicators(assessment: Assessment) -> list[IndicatorRow]:
     for code in codes:
         result = results.get(code)
         evidence = [
-            {"text": _text(item.get("text")), "url": _text(item.get("url")), "field": _text(item.get("field"))}
+            {key: _text(item.get(key)) for key in ("text", "url", "field")}
             for item in (result.evidence if result else []) if isinstance(item, dict)
         ]
         source_fields = [_text(name) for name in (result.source_fields if result else [])]
@@ -80,4 +80,5 @@ def good_countries(good: Good) -> dict[str, list[CountryRef]]:
     grouped: dict[str, list[CountryRef]] = {role.value: [] for role in CountryRole}
     for link in good.countries.all():
         grouped.setdefault(link.role, []).append(CountryRef(link.country, country(link.country)))
-    return {role: sorted(refs, key=lambda ref: (ref.name.casefold(), ref.code)) for role, refs in grouped.items()}
+    return {role: sorted(refs, key=lambda ref: (ref.name.casefold(), ref.code))
+            for role, refs in grouped.items()}

@@ -1,4 +1,5 @@
-"""Requesting and recording screenings. Permission checks and what may be screened live here, not in the views."""
+"""Requesting and recording screenings. Permission checks and what may be screened live here, not in
+the views."""
 
 from __future__ import annotations
 
