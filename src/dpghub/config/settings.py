@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dpghub.web.errors.DomainErrorMiddleware",  # domain errors -> pages (the API maps its own)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -178,6 +179,3 @@ DPGHUB_SCREENING_ALLOW_LOCAL = CONFIG["SCREENING_ALLOW_LOCAL"]
 DPGHUB_PAGE_SIZE = CONFIG["PAGE_SIZE"]
 DPGHUB_LOGIN_RATE = CONFIG["LOGIN_RATE"]
 DPGHUB_TRUSTED_PROXIES = CONFIG["TRUSTED_PROXIES"]
-DPGHUB_WRITE_API_RATE = CONFIG["WRITE_API_RATE"]
-DPGHUB_RECOGNITION_DAYS = CONFIG["RECOGNITION_DAYS"]
-DPGHUB_RENEWAL_WINDOW_DAYS = CONFIG["RENEWAL_WINDOW_DAYS"]

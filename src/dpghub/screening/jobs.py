@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from dpghub.common.jobs import job_kind, job_progress
 from dpghub.common.models import Job
 from dpghub.core import standard
 from dpghub.core.screening import ScreeningError, screen
+from dpghub.screening.errors import RepositoryRefused
 from dpghub.screening.models import ScreeningRun, ScreeningStatus
-from dpghub.screening.services import JOB_KIND, screening_record_failure, screening_record_result
+from dpghub.screening.services import (
+    JOB_KIND,
+    screening_record_failure,
+    screening_record_result,
+    screening_url_check,
+)
 
 
 def _screened_category(codes: list[str]) -> str:
@@ -29,10 +33,11 @@ def screen_good(job: Job) -> dict:
     good = run.good
     category = _screened_category(good.categories)
     declared = list(good.licenses.values_list("expression", flat=True))
-    if not run.repository_url.startswith("https://") and not settings.DPGHUB_SCREENING_ALLOW_LOCAL:
-        message = f"only https:// repositories are screened from the registry, not {run.repository_url!r}"
-        screening_record_failure(run=run, error=message)
-        return {"failed": message}
+    try:  # queued before the rule or the setting changed
+        screening_url_check(url=run.repository_url)
+    except RepositoryRefused as exc:
+        screening_record_failure(run=run, error=exc.message)
+        return {"failed": exc.message}
     job_progress(job, step="screening", repository=run.repository_url)
     try:
         report = screen(run.repository_url, category=category, declared=declared)

@@ -1,16 +1,18 @@
-"""Requesting and recording screenings. Permission checks live here, not in the views."""
+"""Requesting and recording screenings. Permission checks and what may be screened live here, not in
+the views."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from dpghub.catalog.models import Good
 from dpghub.common.audit import activity_record
 from dpghub.common.jobs import job_enqueue
-from dpghub.screening.errors import NoRepository, NotAllowed
+from dpghub.screening.errors import NoRepository, NotAllowed, RepositoryRefused
 from dpghub.screening.models import ScreeningRun, ScreeningStatus
 
 JOB_KIND = "screening.screen_good"
@@ -31,6 +33,7 @@ def screening_request(*, actor: Any | None, good: Good, repository_url: str | No
     url = repository_url or next(iter(good.repositories.values_list("url", flat=True)), None)
     if not url:
         raise NoRepository(good.slug)
+    screening_url_check(url=url)
     with transaction.atomic():
         run = ScreeningRun.objects.create(good=good, repository_url=url, requested_by=actor)
         run.job = job_enqueue(kind=JOB_KIND, params={"screening_run_id": run.pk})
@@ -38,6 +41,13 @@ def screening_request(*, actor: Any | None, good: Good, repository_url: str | No
         activity_record(actor=actor, actor_label=actor_label, action="screening.run.request", target=run,
                         data={"good": good.slug, "repository": url})
     return run
+
+
+def screening_url_check(*, url: str) -> None:
+    """Raise RepositoryRefused unless the registry may screen ``url``: https:// only, or anything
+    with DPGHUB_SCREENING_ALLOW_LOCAL (tests, air-gapped mirrors). The job checks again before it runs."""
+    if not url.startswith("https://") and not settings.DPGHUB_SCREENING_ALLOW_LOCAL:
+        raise RepositoryRefused(url)
 
 
 def screening_record_result(*, run: ScreeningRun, report: dict[str, Any], commit: str, root_license: str) -> None:

@@ -14,7 +14,7 @@ import errno
 import os
 import stat
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
 from typing import Self
@@ -56,11 +56,6 @@ SKIP_NAMES = frozenset({"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poe
 def safe_display(path: str) -> str:
     """A path as valid UTF-8 text (undecodable bytes become U+FFFD) so reports always serialise."""
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def file_kind(path: str) -> str:
-    """``doc`` | ``code`` | ``config`` | ``other`` (read, sniffed) | ``skip`` (never read)."""
-    return _kind_of_name(path.rsplit("/", 1)[-1])
 
 
 _SPECIAL_CONFIG = frozenset({"Makefile", "Gemfile", "Pipfile", "DESCRIPTION", "CODEOWNERS", "Containerfile",
@@ -488,19 +483,3 @@ def objects_tree(git_dir: str, limits: Limits, keep: Callable[[FileEntry], bool]
     batch = gitread.CatFile(git_dir, limits, where)
     return Tree(entries, lambda e, cap: batch.read(str(e.key), e.size, cap), limits, hits, stats, keep,
                 closer=batch.close)
-
-
-@dataclass(slots=True)
-class Keep:
-    """Which files the checks will ask for again (their text is cached after the single read)."""
-
-    names: frozenset[str] = field(default_factory=frozenset)
-    prefixes: tuple[str, ...] = ()
-    predicates: tuple[Callable[[str], bool], ...] = ()
-
-    def __call__(self, entry: FileEntry) -> bool:
-        path = entry.path
-        if "/" not in path:
-            return True
-        name = path.rsplit("/", 1)[-1]
-        return name in self.names or path.startswith(self.prefixes) or any(p(path) for p in self.predicates)

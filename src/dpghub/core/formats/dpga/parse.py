@@ -60,7 +60,6 @@ _ROLES = {"owner", "maintainer", "funder", "implementer"}
 _SCREENING_KEYS = {"clearOwnership", "platformIndependence", "documentation", "NonPII", "privacy",
                    "standards", "doNoHarm", "locations"}
 _NOMINEE_KEYS = {"license", "SDGs", "type", "stage", "organizations", "description"}
-_REVIEW_CRITERIA = re.compile(r"^(SDG\[\d+\]|license|clearOwnership|ownership|documentation|nonPII)$")
 
 
 # --- shape detection ------------------------------------------------------------------------
