@@ -234,7 +234,7 @@ class Scanner:
             for match_start, value in matches:
                 line, excerpt = excerpt_at(text, match_start)
                 found.append(Hit(pattern.name, entry.path, line, excerpt, (value or "").strip()))
-                taken += 1  # noqa: SIM113 - counts kept hits, not iterations
+                taken += 1  # counts kept hits, not iterations
                 if taken >= pattern.max_per_file or len(found) >= pattern.max_total:
                     break
 

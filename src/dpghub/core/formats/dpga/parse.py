@@ -70,7 +70,7 @@ _REVIEW_CRITERIA = re.compile(r"^(SDG\[\d+\]|license|clearOwnership|ownership|do
 # --- shape detection ------------------------------------------------------------------------
 
 def _is_registry_record(item: Any) -> bool:
-    return isinstance(item, dict) and "dpgid" in item or (
+    return (isinstance(item, dict) and "dpgid" in item) or (
         isinstance(item, dict) and "id" in item and ("openlicenses" in item or "sdgs" in item)
     )
 
