@@ -52,8 +52,9 @@ def chromium_binary() -> str:
     return binary
 
 
-@pytest.fixture
-def browser(chromium_binary):
+@pytest.fixture(scope="session")
+def chromium(chromium_binary):
+    """One Chromium for the session (starting one per test cost about a second each)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -72,3 +73,14 @@ def browser(chromium_binary):
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def browser(chromium):
+    """The session's Chromium, left as a new one would be: no cookies (session, language) and no
+    console messages of the previous test."""
+    yield chromium
+    chromium.delete_all_cookies()  # every test's pages come from the one live server
+    chromium.get_log("browser")
+    chromium.get("about:blank")
+    chromium.get_log("browser")
