@@ -53,8 +53,10 @@ def chromium_binary() -> str:
 
 
 @pytest.fixture(scope="session")
-def chromium(chromium_binary):
-    """One Chromium for the session (starting one per test cost about a second each)."""
+def chromium(chromium_binary, live_server):
+    """One Chromium for the session (starting one per test cost about a second each). It asks for
+    the live server so that it quits first: its open connections are then closed before the
+    server stops, instead of being left to the garbage collector (a ResourceWarning)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
