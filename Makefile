@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/dpghub serve
 
-## Run the whole test suite: import contracts, then everything on SQLite and on PostgreSQL
+## Run the whole test suite: lint (ruff, import contracts), tests/core once, the rest on SQLite and on PostgreSQL
 test: $(STAMP)
 	scripts/test.sh
 

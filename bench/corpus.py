@@ -315,8 +315,9 @@ def checkout_partial(mirror: Path, dest: Path) -> int:
     git("update-ref", branch, head, cwd=dest)
     git("symbolic-ref", "HEAD", branch, cwd=dest)
     git("read-tree", "HEAD", cwd=dest)
+    # check=False: it reports errors for the absent blobs, and only for those
     subprocess.run(["git", "-c", "core.hooksPath=/dev/null", "-c", "core.symlinks=true", "checkout-index", "-a",
-                    "-f"], cwd=dest, env=env, capture_output=True)  # errors for the absent blobs only
+                    "-f"], cwd=dest, env=env, capture_output=True, check=False)
     gone = [p for p in git("ls-files", "-z", "--deleted", cwd=dest).split("\0") if p]
     for i in range(0, len(gone), 500):
         subprocess.run(["git", "update-index", "--force-remove", "-z", "--stdin"], cwd=dest, env=env,
@@ -338,7 +339,7 @@ def _spdx_or_none(text: str | None) -> str | None:
     licensing = get_spdx_licensing()
     try:
         parsed = licensing.parse(text.strip(), validate=True, strict=False)
-    except Exception:
+    except Exception:  # noqa: BLE001 - the library raises several error types; any of them means "not SPDX"
         return None
     return str(parsed) if parsed is not None else None
 
@@ -376,7 +377,7 @@ def _unpack(archive: Path, dest: Path) -> None:
                 for name in zf.namelist():
                     if name.startswith("/") or ".." in Path(name).parts:
                         raise ValueError(f"unsafe member {name}")
-                zf.extractall(tmp)
+                zf.extractall(tmp)  # noqa: S202 - every member name was checked just above
         else:
             with tarfile.open(archive) as tf:
                 tf.extractall(tmp, filter="data")
@@ -402,7 +403,7 @@ def prepare_pypi() -> list[dict]:
             # isolated build environment) come as wheels, not compiled from source (Cython takes minutes)
             proc = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
                                    "--no-binary", name, "--dest", str(dl), f"{name}=={version}"],
-                                  capture_output=True, text=True)
+                                  capture_output=True, text=True, check=False)
             new = [p for p in set(dl.iterdir()) - before] or _find_archive(dl, name, version)
             if proc.returncode != 0 and not new:
                 log(f"  failed: {proc.stderr.strip()[-300:]}")
@@ -434,7 +435,7 @@ def prepare_npm() -> list[dict]:
             log(f"npm pack {name}@{version}")
             proc = subprocess.run(["npm", "pack", "--silent", "--ignore-scripts", "--json",
                                    "--pack-destination", str(dl), f"{name}@{version}"],
-                                  capture_output=True, text=True)
+                                  capture_output=True, text=True, check=False)
             if proc.returncode != 0:
                 log(f"  failed: {proc.stderr.strip()[-300:]}")
                 continue

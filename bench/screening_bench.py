@@ -395,7 +395,7 @@ def run_scancode(items: list[dict], processes: int, version: str, reuse: bool = 
     conv = subprocess.run([str(SCANCODE.parent / "python"), "-c", code], input=json.dumps(keys), text=True, check=False,
                           capture_output=True, env=scancode_env())
     try:
-        for row, spdx in zip(rows, json.loads(conv.stdout)):
+        for row, spdx in zip(rows, json.loads(conv.stdout), strict=True):
             row["summary_declared"] = spdx
     except ValueError:
         log(f"could not convert ScanCode summary keys: {conv.stderr[-300:]}")
@@ -408,7 +408,7 @@ _LICENSING = None
 
 
 def licensing():
-    global _LICENSING
+    global _LICENSING  # noqa: PLW0603 - imported once, on first use
     if _LICENSING is None:
         from license_expression import get_spdx_licensing
         _LICENSING = get_spdx_licensing()
@@ -456,7 +456,7 @@ def choose_subset(items: list[dict], dpg: int, packages: int, max_files: int) ->
     chosen = []
     for kind, n in quota.items():
         pool = [i for i in items if i["kind"] == kind and (kind != "dpg" or (i.get("files") or 0) <= max_files)]
-        pool.sort(key=lambda i: hashlib.sha1(i["key"].encode()).hexdigest())
+        pool.sort(key=lambda i: hashlib.sha1(i["key"].encode(), usedforsecurity=False).hexdigest())
         chosen += pool[: max(0, n)]
     return chosen
 
@@ -492,7 +492,7 @@ def engine_version() -> str:
     repo = src.parent
     head = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"], capture_output=True, check=False,
                           text=True).stdout.strip()
-    digest = hashlib.sha1()
+    digest = hashlib.sha1(usedforsecurity=False)
     for sub in ("screening", "licensing"):
         for path in sorted((src / "dpghub" / "core" / sub).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:

@@ -1,6 +1,17 @@
 """Shared fixtures. Tests use a fresh DPGHUB_DATA_DIR so nothing touches a developer's ./var."""
 
 import pytest
+from django.test import override_settings
+
+# Tests sign users in many times; the production hasher (PBKDF2, a million rounds) is slow on
+# purpose. Only the tests use MD5: production settings keep Django's default.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """The jobs facade: embedded worker, retries, crash recovery through leases, and the Celery engine."""
 
+import os
 import threading
 from datetime import timedelta
 
@@ -97,7 +98,7 @@ def test_celery_engine_runs_the_job_through_a_real_broker(settings):
 
     from dpghub.config.celery import app
 
-    broker = "redis://127.0.0.1:6379/15"
+    broker = os.environ.get("DPGHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")  # as scripts/test.sh checks
     redis.Redis.from_url(broker).ping()  # fails loudly when the server is missing
     settings.DPGHUB_JOB_BACKEND = "celery"
     app.conf.update(broker_url=broker, result_backend=None, task_always_eager=False)

@@ -19,7 +19,6 @@ from dpghub.screening.models import ScreeningRun, ScreeningStatus
 from dpghub.screening.selectors import screening_latest
 from dpghub.screening.services import screening_request
 
-
 MIT_TEXT = """MIT License
 
 Copyright (c) 2024 Example Foundation

@@ -131,3 +131,13 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_limited_and_spoofing_do
     # another client behind the same proxy is not limited
     neighbour = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.20")
     assert neighbour.post("/accounts/login/", {"username": "member", "password": "right-password"}).status_code == 302
+
+
+def test_tests_hash_passwords_fast_and_production_keeps_the_slow_hasher(member):
+    from django.conf import global_settings
+
+    import dpghub.config.settings as production
+
+    assert member.password.startswith("md5$")  # tests/conftest.py: fast_password_hashing
+    hashers = getattr(production, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
+    assert hashers[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -32,3 +33,15 @@ def test_reference_data_ships_with_sources():
     assert {"MIT", "Apache-2.0", "GPL-3.0-only", "CC-BY-SA-4.0", "ODbL-1.0", "CC0-1.0"} <= set(ids)
     readme = (PKG / "data" / "README.md").read_text(encoding="utf-8")
     assert "choosealicense" in readme and "MIT" in readme
+
+
+def test_the_tests_read_nothing_outside_the_repository():
+    """A clone alone runs the suite: no test or helper points at ../shared or at this machine's /work."""
+    here = Path(__file__).resolve()
+    outside = re.compile(r"\.\./shared|/work/|[\"']shared[\"']")
+    found = [
+        f"{path.relative_to(here.parents[3])}:{number}: {line.strip()}"
+        for path in sorted(here.parents[2].rglob("*.py")) if path != here
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if outside.search(line)
+    ]
+    assert found == []

@@ -88,7 +88,7 @@ def good_as_dict(good: Good, *, include_personal_data: bool = False) -> dict[str
         "assessments": [
             {"source": a.source, "standard_version": a.standard_version.version,
              "assessed_on": a.assessed_on.isoformat() if a.assessed_on else None,
-             "results": {r.indicator: r.status for r in sorted(a.results.all(), key=lambda r: _indicator_order(r))}}
+             "results": {r.indicator: r.status for r in sorted(a.results.all(), key=_indicator_order)}}
             for a in good.assessments.all()
         ],
     }

@@ -396,7 +396,7 @@ class _Writer:
         for key, values in desired.items():
             row = existing.get(key)
             if row is None:
-                to_create.append(model(**dict(zip(key_fields, key)), **values))
+                to_create.append(model(**dict(zip(key_fields, key, strict=True)), **values))
                 self.touched.add(key[0])
             elif any(getattr(row, name) != values[name] for name in value_fields):
                 for name in value_fields:

@@ -102,7 +102,7 @@ class _Ref:
 def _shingles(words: list[str]) -> list[int]:
     """Hashes of the overlapping N-word windows (ints: a tuple's hash is not cached, an int's
     is the int, and every shingle is looked up several times)."""
-    return [hash(t) for t in zip(*(words[k:] for k in range(N)))]
+    return [hash(t) for t in zip(*(words[k:] for k in range(N)), strict=False)]  # shifted: shortest ends it
 
 
 def _find_phrase(words: list[str], phrase: str) -> int:
@@ -400,7 +400,7 @@ def _ordered_anchors(core_pos: list[int], tsh: list[int], order: dict[int, int])
     region back over the other licence. None when the runs do not give a forward region.
     """
     n = len(core_pos)
-    bounds = [0, *(k for k, x, y in zip(range(1, n), core_pos, core_pos[1:]) if y != x + 1), n]
+    bounds = [0, *(k for k, x, y in zip(range(1, n), core_pos, core_pos[1:], strict=False) if y != x + 1), n]
     runs = [(core_pos[b0], core_pos[b1 - 1]) for b0, b1 in pairwise(bounds) if b1 - b0 >= ANCHOR]
     if not runs:
         return None

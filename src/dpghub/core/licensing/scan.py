@@ -156,7 +156,7 @@ def _outside(text: str, spans: list[tuple[int, int]]) -> str:
     for a, b in spans:
         for i in range(max(0, a - 1), min(len(lines), b)):
             keep[i] = False
-    return "\n".join(line for line, k in zip(lines, keep) if k)
+    return "\n".join(line for line, k in zip(lines, keep, strict=True) if k)
 
 
 def _pointer(relpath: str, text: str, kind: str, tokens: list) -> LicenseEvidence | None:

@@ -76,7 +76,9 @@ def _kind_of_name(name: str) -> str:
     kind = _EXT_KIND.get(ext)
     if kind is not None:
         return kind
-    if not ext and name.isupper() or name.upper().startswith(("README", "LICENSE", "LICENCE", "COPYING", "NOTICE")):
+    if (not ext and name.isupper()) or name.upper().startswith(
+        ("README", "LICENSE", "LICENCE", "COPYING", "NOTICE")
+    ):
         return "doc"
     return "other"
 

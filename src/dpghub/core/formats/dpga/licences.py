@@ -31,7 +31,7 @@ def _fallback(text: str) -> str | None:
 
 
 def _project_normalize() -> Callable[[str], Any] | None:
-    global _normalize
+    global _normalize  # noqa: PLW0603 - looked up once, on first use
     if _normalize is None:
         try:
             from dpghub.core.licensing import normalize  # type: ignore[attr-defined]
@@ -47,7 +47,7 @@ def _from_result(result: Any) -> str | None:
         return result or None
     for attribute in ("expression", "spdx", "value"):
         value = getattr(result, attribute, None)
-        if isinstance(value, str) or value is None and hasattr(result, attribute):
+        if isinstance(value, str) or (value is None and hasattr(result, attribute)):
             return value or None
     return str(result) or None
 

@@ -65,7 +65,7 @@ _NOMINEE_KEYS = {"license", "SDGs", "type", "stage", "organizations", "descripti
 # --- shape detection ------------------------------------------------------------------------
 
 def _is_registry_record(item: Any) -> bool:
-    return isinstance(item, dict) and "dpgid" in item or (
+    return (isinstance(item, dict) and "dpgid" in item) or (
         isinstance(item, dict) and "id" in item and ("openlicenses" in item or "sdgs" in item)
     )
 
