@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission, User
 from dpghub.catalog.enums import Category
 from dpghub.catalog.models import Good, GoodLicense, Repository
 from dpghub.common.jobs import worker_loop
+from dpghub.common.history import Actor
 from dpghub.common.models import Activity, Job, JobStatus
 from dpghub.screening.errors import NoRepository, NotAllowed
 from dpghub.screening.models import ScreeningRun, ScreeningStatus
@@ -84,7 +85,7 @@ def _run_jobs():
 @pytest.mark.django_db
 def test_screening_runs_as_a_job_and_stores_the_report(settings, good, screener):
     settings.DPGHUB_SCREENING_ALLOW_LOCAL = True
-    run = screening_request(actor=screener, good=good)
+    run = screening_request(actor=Actor.person(screener), good=good)
     assert (run.status, run.job.status) == (ScreeningStatus.QUEUED, JobStatus.QUEUED)
     assert screening_latest(good=good) is None  # nothing ran inside the request
     assert _run_jobs() == 1
@@ -103,13 +104,13 @@ def test_screening_runs_as_a_job_and_stores_the_report(settings, good, screener)
 @pytest.mark.django_db
 def test_a_licence_change_since_the_last_screening_is_flagged(settings, good, repo, screener):
     settings.DPGHUB_SCREENING_ALLOW_LOCAL = True
-    screening_request(actor=screener, good=good)
+    screening_request(actor=Actor.person(screener), good=good)
     _run_jobs()
     apache = (Path(__file__).parents[2] / "src/dpghub/core/licensing/data")
     texts = [p for p in apache.rglob("*apache-2.0*")] + [p for p in apache.rglob("*Apache-2.0*")]
     assert texts, "the licence library ships the Apache-2.0 text"
     _commit_license(repo, "Apache-2.0", texts[0].read_text())
-    second = screening_request(actor=screener, good=good)
+    second = screening_request(actor=Actor.person(screener), good=good)
     _run_jobs()
     second.refresh_from_db()
     assert second.root_license == "Apache-2.0"
@@ -118,7 +119,7 @@ def test_a_licence_change_since_the_last_screening_is_flagged(settings, good, re
 
 @pytest.mark.django_db
 def test_registry_refuses_local_paths_unless_allowed(good, screener):
-    run = screening_request(actor=screener, good=good)
+    run = screening_request(actor=Actor.person(screener), good=good)
     _run_jobs()
     run.refresh_from_db()
     assert run.status == ScreeningStatus.FAILED
@@ -129,7 +130,7 @@ def test_registry_refuses_local_paths_unless_allowed(good, screener):
 def test_permission_is_checked_in_the_service(good, django_user_model):
     visitor = django_user_model.objects.create_user("visitor", password="x")
     with pytest.raises(NotAllowed):
-        screening_request(actor=visitor, good=good)
+        screening_request(actor=Actor.person(visitor), good=good)
     assert (ScreeningRun.objects.count(), Job.objects.count(), Activity.objects.count()) == (0, 0, 0)
 
 
@@ -137,7 +138,7 @@ def test_permission_is_checked_in_the_service(good, django_user_model):
 def test_a_good_without_repository_cannot_be_screened(screener):
     bare = Good.objects.create(slug="bare", name="Bare")
     with pytest.raises(NoRepository):
-        screening_request(actor=screener, good=bare)
+        screening_request(actor=Actor.person(screener), good=bare)
     assert ScreeningRun.objects.count() == 0
 
 

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dpghub.common.history import history_vocabulary
+
 
 class Category(models.TextChoices):
     SOFTWARE = "open-software", _("Open Software")
@@ -74,3 +76,11 @@ class ExternalIdScheme(models.TextChoices):
     DPGA_APPLICATION = "dpga-application", _("DPGA application id")
     DPGID = "dpgid", _("DPGA dpgid")
     LEGACY_SLUG = "legacy-slug", _("DPGA legacy slug (publicgoods-candidates file name)")
+
+
+@history_vocabulary
+class CatalogAction(models.TextChoices):
+    """What the catalogue records in the history (closed vocabulary: see dpghub.common.history)."""
+
+    IMPORT_RUN = "catalog.import.run", _("Registry records imported")
+    GOOD_FIELD_CONFLICT = "catalog.good.source_conflict", _("Import disagreed with a value decided in DPG Hub")

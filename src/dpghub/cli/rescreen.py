@@ -31,6 +31,7 @@ def rescreen(slugs: tuple[str, ...], all_goods: bool, stale_days: int | None) ->
 
     from dpghub.catalog.errors import CatalogError
     from dpghub.catalog.models import Good
+    from dpghub.common.history import Actor
     from dpghub.screening.services import screening_request
 
     if all_goods:
@@ -46,7 +47,7 @@ def rescreen(slugs: tuple[str, ...], all_goods: bool, stale_days: int | None) ->
     queued = failed = 0
     for good in goods:
         try:
-            screening_request(actor=None, actor_label="system:rescreen", good=good)
+            screening_request(actor=Actor.system_job("rescreen"), good=good)
             queued += 1
         except CatalogError as exc:
             click.echo(f"{good.slug}: {exc.message}", err=True)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from dpghub.catalog.enums import AssessmentSource, CountryRole, Facet, IndicatorStatus
 from dpghub.catalog.errors import GoodNotFound, InvalidQuery
 from dpghub.catalog.selectors import GoodPage, good_get, goods_search
+from dpghub.common.history import Actor
 from dpghub.common.ratelimit import ratelimit_hit
 from dpghub.core.standard import INDICATOR_CODES, indicator
 from dpghub.screening.errors import NoRepository, NotAllowed
@@ -226,7 +227,7 @@ def good_screen(request: HttpRequest, slug: str) -> HttpResponse:
     except GoodNotFound as exc:
         raise Http404(exc.message) from None
     try:
-        screening_request(actor=request.user, good=good)
+        screening_request(actor=Actor.from_user(request.user), good=good)
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from None
     except NoRepository as exc:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from dpghub.catalog.enums import AssessmentSource
+from dpghub.catalog.enums import AssessmentSource, CatalogAction
 from dpghub.catalog.models import (
     Assessment,
     Contact,
@@ -41,7 +41,7 @@ from dpghub.catalog.models import (
 )
 from dpghub.catalog.services.indexing import goods_reindex
 from dpghub.catalog.services.standard import standard_versions_sync
-from dpghub.common.audit import activity_record
+from dpghub.common.history import Actor, history_record
 from dpghub.core import standard
 from dpghub.core.formats.dpga import (
     GoodKeys,
@@ -253,7 +253,7 @@ def _slug(name: str, taken: set[str]) -> str:
 # --- the importer -----------------------------------------------------------------------------
 
 def goods_import(
-    *, paths: Iterable[str | Path], actor_label: str = "system:importer", skip_invalid: bool = False,
+    *, paths: Iterable[str | Path], actor: Actor | None = None, skip_invalid: bool = False,
     progress: ProgressCallback | None = None,
 ) -> ImportResult:
     """Import DPGA files (files or folders, recursively) in one transaction.
@@ -288,8 +288,8 @@ def goods_import(
         run.stats = result.stats
         run.report = result.report
         run.save(update_fields=["finished_at", "stats", "report"])
-        activity_record(
-            actor=None, actor_label=actor_label, action="catalog.import.run", target=run,
+        history_record(
+            actor=actor or Actor.system_job("importer"), action=CatalogAction.IMPORT_RUN, target=run,
             data={key: result.stats[key] for key in ("files", "records", "goods_created", "goods_updated",
                                                      "goods_unchanged", "skipped_files")},
         )
@@ -598,4 +598,4 @@ def shipped_data_load_if_empty(*, progress: ProgressCallback | None = None) -> I
         return None
     if Good.objects.exists():
         return None
-    return goods_import(paths=[SHIPPED_DATA_DIR], actor_label="system:importer", progress=progress)
+    return goods_import(paths=[SHIPPED_DATA_DIR], progress=progress)
