@@ -68,6 +68,7 @@ def test_a_token_actor_and_the_organisation_acted_for_are_recorded():
 
     class Token:
         pk = 41
+        scope = "write"
 
     Token.user = user
 

@@ -74,6 +74,7 @@ class Actor:
     kind: ActorKind
     user: Any = None
     token_id: int | None = None
+    token_scope: str = ""
     system: str = ""
     organisation: Any = None
 
@@ -97,7 +98,8 @@ class Actor:
 
     @classmethod
     def via_token(cls, token: Any, *, organisation: Any = None) -> Actor:
-        return cls(kind=ActorKind.TOKEN, user=token.user, token_id=token.pk, organisation=organisation)
+        return cls(kind=ActorKind.TOKEN, user=token.user, token_id=token.pk, token_scope=token.scope,
+                   organisation=organisation)
 
     @classmethod
     def system_job(cls, name: str) -> Actor:
@@ -117,8 +119,8 @@ class Actor:
 
     def acting_for(self, organisation: Any) -> Actor:
         """The same actor, on behalf of ``organisation``."""
-        return Actor(kind=self.kind, user=self.user, token_id=self.token_id, system=self.system,
-                     organisation=organisation)
+        return Actor(kind=self.kind, user=self.user, token_id=self.token_id, token_scope=self.token_scope,
+                     system=self.system, organisation=organisation)
 
 
 def _plain(value: Any) -> Any:

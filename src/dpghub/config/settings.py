@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "dpghub.common",
     "dpghub.catalog",
     "dpghub.screening",
+    "dpghub.orgs",
+    "dpghub.tokens",
     "dpghub.web",
     "dpghub.api",
 ]
