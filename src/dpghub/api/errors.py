@@ -14,6 +14,9 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from dpghub.catalog.errors import CatalogError, GoodNotFound, InvalidQuery
+from dpghub.common.ratelimit import RateLimited
+from dpghub.orgs.errors import InvalidTransition, OrgsError
+from dpghub.tokens.errors import TokenError
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +37,24 @@ def _catalog_error(request: HttpRequest, exc: CatalogError) -> HttpResponse:
     else:
         code = "catalog_error"
     return error_response(exc.status, code, exc.message, exc.field)
+
+
+def _domain_error(request: HttpRequest, exc: OrgsError | TokenError) -> HttpResponse:
+    """Errors of the apps that carry their own status and code (organisations, tokens)."""
+    body = error_body(exc.code, exc.message, exc.field)
+    if isinstance(exc, InvalidTransition):
+        body["error"]["allowed"] = exc.allowed
+    response = JsonResponse(body, status=exc.status)
+    if exc.status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="dpghub"'
+    return response
+
+
+def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = error_response(429, "rate_limited", _("Too many requests; try again in %(seconds)s seconds.")
+                              % {"seconds": exc.retry_after})
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _field_of(loc: tuple | list) -> str | None:
@@ -80,6 +101,9 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
 
 def install(api: NinjaAPI) -> None:
     api.add_exception_handler(CatalogError, _catalog_error)
+    api.add_exception_handler(OrgsError, _domain_error)
+    api.add_exception_handler(TokenError, _domain_error)
+    api.add_exception_handler(RateLimited, _rate_limited)
     api.add_exception_handler(ValidationError, _validation_error)
     api.add_exception_handler(HttpError, _http_error)
     api.add_exception_handler(Http404, _http404)

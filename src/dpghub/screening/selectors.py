@@ -74,3 +74,8 @@ def screening_good_get(*, slug: str) -> Good:
         return Good.objects.only("id", "slug", "uid").get(lookup)
     except Good.DoesNotExist:
         raise GoodNotFound(slug) from None
+
+
+def screening_runs_of(*, good: Good) -> list[ScreeningRun]:
+    """Every screening run of ``good`` (ids only): a good's history includes what happened to them."""
+    return list(ScreeningRun.objects.filter(good=good).only("pk"))

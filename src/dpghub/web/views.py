@@ -21,7 +21,7 @@ from dpghub.catalog.enums import AssessmentSource, CountryRole, Facet, Indicator
 from dpghub.catalog.errors import GoodNotFound, InvalidQuery
 from dpghub.catalog.selectors import GoodPage, good_get, goods_search
 from dpghub.common.history import Actor
-from dpghub.common.ratelimit import ratelimit_hit
+from dpghub.common.ratelimit import client_address, ratelimit_hit
 from dpghub.core.standard import INDICATOR_CODES, indicator
 from dpghub.screening.errors import NoRepository, NotAllowed
 from dpghub.screening.selectors import screening_good_get, screening_overview
@@ -274,12 +274,4 @@ class LogoutView(auth_views.LogoutView):
 
 
 def _client_address(request: HttpRequest) -> str:
-    """The client's address: the connection's, or with DPGHUB_TRUSTED_PROXIES = n, the address the
-    nearest of n trusted proxies saw (n-th entry of X-Forwarded-For from the right; entries a client
-    wrote itself, further left, are never trusted)."""
-    proxies = settings.DPGHUB_TRUSTED_PROXIES
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return client_address(request.META, settings.DPGHUB_TRUSTED_PROXIES)
