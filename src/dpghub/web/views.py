@@ -22,9 +22,10 @@ from dpghub.catalog.errors import GoodNotFound, InvalidQuery
 from dpghub.catalog.selectors import GoodPage, good_get, goods_search
 from dpghub.common.history import Actor
 from dpghub.common.ratelimit import client_address, ratelimit_hit
+from dpghub.common.selectors import history_of
 from dpghub.core.standard import INDICATOR_CODES, indicator
 from dpghub.screening.errors import NoRepository, NotAllowed
-from dpghub.screening.selectors import screening_good_get, screening_overview
+from dpghub.screening.selectors import screening_good_get, screening_overview, screening_runs_of
 from dpghub.screening.services import PERMISSION as SCREENING_PERMISSION
 from dpghub.screening.services import screening_request
 from dpghub.web import labels
@@ -215,6 +216,8 @@ def good_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_screen": request.user.is_authenticated and request.user.has_perm(SCREENING_PERMISSION),
         "json_url": reverse("api-v1:good_detail", kwargs={"id": good.slug}),
         "screening_json_url": reverse("api-v1:good_screening", kwargs={"id": good.slug}),
+        "history": history_of(viewer=request.user, target=good, related=screening_runs_of(good=good), limit=50),
+        "history_json_url": reverse("api-v1:good_history", kwargs={"id": good.slug}),
     }
     return render(request, "web/good_detail.html", context)
 
