@@ -83,4 +83,13 @@ class CatalogAction(models.TextChoices):
     """What the catalogue records in the history (closed vocabulary: see dpghub.common.history)."""
 
     IMPORT_RUN = "catalog.import.run", _("Registry records imported")
-    GOOD_FIELD_CONFLICT = "catalog.good.source_conflict", _("Import disagreed with a value decided in DPG Hub")
+    GOOD_UPDATE = "catalog.good.update", _("Good changed in DPG Hub")
+    GOOD_RELEASE = "catalog.good.release", _("Fields handed back to the imported source")
+
+
+class FieldOwner(models.TextChoices):
+    """Who decides a good's field. Imports change only fields the source owns (the default)."""
+
+    SOURCE = "source", _("The imported source")
+    REVIEW = "review", _("DPG Hub's review workflow")
+    EDIT = "edit", _("An edit in DPG Hub")

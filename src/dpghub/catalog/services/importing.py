@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from dpghub.catalog.enums import AssessmentSource, CatalogAction
 from dpghub.catalog.models import (
+    GoodFieldOwner,
     Assessment,
     Contact,
     ExternalId,
@@ -297,6 +298,11 @@ def goods_import(
     return result
 
 
+def _plain_value(value: object) -> object:
+    """A report-safe (JSON) copy of a field value."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
 class _Writer:
     """Computes the difference between the records and the stored rows, then writes it in bulk."""
 
@@ -327,7 +333,10 @@ class _Writer:
         for gid, shape in Provenance.objects.values_list("good_id", "shape"):
             stored_ranks[gid] = max(stored_ranks[gid], _SHAPE_RANK.get(shape, 0))
 
-        # goods
+        # goods; fields DPG Hub decided (GoodFieldOwner) are never changed by an import
+        hub_owned: dict[int, dict[str, str]] = defaultdict(dict)
+        for gid, field, owner in GoodFieldOwner.objects.values_list("good_id", "field", "owner"):
+            hub_owned[gid][field] = owner
         taken_slugs = set(Good.objects.values_list("slug", flat=True))
         new_goods: list[tuple[Group, Good]] = []
         changed: list[Good] = []
@@ -349,6 +358,16 @@ class _Writer:
                                     "detail": "the stored good has data from a newer source; its fields are kept"})
                 continue
             diff = [name for name in _GOOD_FIELDS if getattr(good, name) != state["good"][name]]
+            owned = hub_owned.get(good.id, {})
+            for name in [name for name in diff if name in owned]:
+                # DPG Hub decided this field (review or edit): the source does not change it; say so.
+                self.report.append({
+                    "kind": "source-disagrees", "source": group.key, "good": good.slug, "field": name,
+                    "owner": owned[name], "kept": _plain_value(getattr(good, name)),
+                    "source_value": _plain_value(state["good"][name]),
+                    "detail": f"{name}: the source says {state['good'][name]!r}; DPG Hub's value is kept",
+                })
+            diff = [name for name in diff if name not in owned]
             if diff:
                 for name in diff:
                     setattr(good, name, state["good"][name])
