@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from dpghub.common.history import Actor
+from dpghub.common.models import Job
+from dpghub.notifications.models import Notification
 from dpghub.orgs.enums import MembershipRole, MembershipStatus
 from dpghub.orgs.models import Membership, Organisation
 from dpghub.tokens.services import token_create
@@ -45,6 +47,9 @@ def world(db) -> World:
     system = Actor.system_job("test")
     read_token, _ = token_create(actor=system, person=people["admin"], name="read", scope="read")
     write_token, _ = token_create(actor=system, person=people["admin"], name="write", scope="write")
+    # The tokens' "a token was created" notices are not what the tests are about: start with an empty outbox.
+    Notification.objects.all().delete()
+    Job.objects.all().delete()
     actors: dict[str, Any] = {
         "anonymous": Actor.anonymous(),
         "outsider": Actor.person(people["outsider"]),

@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 
 from dpghub.catalog.models import Organisation as CatalogOrganisation
-from dpghub.common.models import Activity
+from dpghub.common.models import Activity, Job
+from dpghub.notifications.models import Notification
 from dpghub.orgs.errors import OrgsPermissionDenied
 from dpghub.orgs.models import Membership, Organisation
 from dpghub.orgs.services import (
@@ -65,6 +66,8 @@ def _state():
         list(Membership.objects.order_by("pk").values()),
         list(Organisation.catalog_organisations.through.objects.order_by("pk").values()),
         Activity.objects.count(),
+        Notification.objects.count(),
+        Job.objects.count(),
     )
 
 

@@ -12,7 +12,7 @@ they run the site.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import rules
@@ -23,12 +23,28 @@ from dpghub.common.models import ActorKind
 
 SECRETARIAT = "secretariat"
 _roles_source: Callable[[Any], frozenset[str]] = lambda user: frozenset()  # noqa: E731 (replaced by accounts)
+_holders_source: Callable[[str], Iterable[Any]] = lambda role: ()  # noqa: E731 (replaced by accounts)
 
 
-def platform_roles_source(source: Callable[[Any], frozenset[str]]) -> None:
-    """Called once by the accounts app: ``source(user)`` returns the person's platform role values."""
-    global _roles_source
-    _roles_source = source
+def platform_roles_source(roles_of: Callable[[Any], frozenset[str]], holders_of: Callable[[str], Iterable[Any]]) -> None:
+    """Called once by the accounts app: ``roles_of(user)`` gives a person's platform role values and
+    ``holders_of(role)`` the active people who hold a role."""
+    global _roles_source, _holders_source
+    _roles_source, _holders_source = roles_of, holders_of
+
+
+def platform_role_holders(role: str) -> list[Any]:
+    """The active people who hold ``role`` (for the secretariat, superusers too)."""
+    from django.contrib.auth import get_user_model
+
+    people = {person.pk: person for person in _holders_source(role) if person.is_active}
+    if role == SECRETARIAT:
+        people.update({person.pk: person for person in get_user_model().objects.filter(is_superuser=True, is_active=True)})
+    return [people[pk] for pk in sorted(people)]
+
+
+def secretariat_people() -> list[Any]:
+    return platform_role_holders(SECRETARIAT)
 
 
 def person_platform_roles(user: Any) -> frozenset[str]:

@@ -13,12 +13,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from dpghub.catalog.models import Organisation as CatalogOrganisation
-from dpghub.common.authz import actor_may
+from dpghub.common.authz import actor_may, secretariat_people
 from dpghub.common.history import Actor, history_changes, history_record, history_snapshot
+from dpghub.notifications.enums import NotificationKind
+from dpghub.notifications.services import notify
 from dpghub.orgs.enums import MembershipAction, MembershipRole, MembershipStatus, OrganisationType, OrgsAction
 from dpghub.orgs.errors import InvalidOrganisation, InvalidTransition, OrgsPermissionDenied
 from dpghub.orgs.models import Membership, Organisation
@@ -26,6 +29,10 @@ from dpghub.orgs.rules import ORGS_RULES
 from dpghub.orgs.workflow import membership_actions, membership_next
 
 _EDITABLE = ("name", "type", "agency", "country", "website")
+
+
+def actor_pk(actor: Actor) -> int | None:
+    return actor.user.pk if actor.user is not None else None
 
 
 def _require(rule: str, *, actor: Actor, obj: Any = None) -> None:
@@ -176,6 +183,14 @@ def _transition(*, actor: Actor, membership: Membership, action: MembershipActio
         history_record(actor=actor,
                        action=_ACTION_HISTORY[action], target=membership,
                        changes=history_changes(before, history_snapshot(membership, ["status", "role"])))
+        if action in (MembershipAction.APPROVE, MembershipAction.REFUSE) and membership.person_id != actor_pk(actor):
+            verdict = _("approved") if action == MembershipAction.APPROVE else _("refused")
+            notify(people=[membership.person], kind=NotificationKind.MEMBERSHIP_DECIDED,
+                   subject=_("Your request to act for %(org)s was %(verdict)s")
+                   % {"org": membership.organisation.name, "verdict": verdict},
+                   body=_("Your request to act for %(org)s was %(verdict)s.")
+                   % {"org": membership.organisation, "verdict": verdict},
+                   url=reverse("web:org-detail", kwargs={"slug": membership.organisation.slug}))
     return membership
 
 
@@ -207,7 +222,20 @@ def membership_request(*, actor: Actor, organisation: Organisation, note: str = 
         history_record(actor=actor, action=OrgsAction.MEMBERSHIP_REQUEST, target=membership,
                        changes={"status": {"before": state.value if state else None, "after": MembershipStatus.REQUESTED}},
                        data={"organisation": organisation.pk})
+        notify(people=_deciders(organisation), kind=NotificationKind.MEMBERSHIP_REQUESTED,
+               subject=_("Request to act for %(org)s") % {"org": organisation.name},
+               body=_("%(who)s asks to act for %(org)s. As its administrator, approve or refuse the request on the "
+                      "organisation's page.") % {"who": actor.user.get_full_name() or actor.user.email,
+                                                  "org": organisation},
+               url=reverse("web:org-detail", kwargs={"slug": organisation.slug}))
     return membership
+
+
+def _deciders(organisation: Organisation) -> list[Any]:
+    """Who decides requests: the organisation's administrators, or the secretariat when it has none."""
+    admins = [m.person for m in Membership.objects.filter(organisation=organisation, role=MembershipRole.ADMIN,
+                                                          status=MembershipStatus.ACTIVE).select_related("person")]
+    return admins or list(secretariat_people())
 
 
 def membership_approve(*, actor: Actor, membership: Membership, role: str = MembershipRole.MEMBER) -> Membership:

@@ -12,12 +12,15 @@ import secrets
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dpghub.common.authz import actor_may
 from dpghub.common.history import Actor, history_record
 from dpghub.common.models import ActorKind
+from dpghub.notifications.enums import NotificationKind
+from dpghub.notifications.services import notify
 from dpghub.tokens.enums import TokensAction, TokenScope
 from dpghub.tokens.errors import TokenError, TokenPermissionDenied, TokenRejected
 from dpghub.tokens.models import ApiToken
@@ -57,6 +60,11 @@ def token_create(
         history_record(actor=actor, action=TokensAction.TOKEN_CREATE, target=token,
                        changes={"scope": {"before": None, "after": scope},
                                 "expires_at": {"before": None, "after": token.expires_at}})
+        notify(people=[person], kind=NotificationKind.TOKEN_CREATED,
+               subject=_("A new API token for your DPG Hub account"),
+               body=_("An API token named “%(name)s” with the %(scope)s scope was created for your account. If you "
+                      "did not ask for it, revoke it on your tokens page and tell the secretariat.")
+               % {"name": name, "scope": scope}, url=reverse("web:tokens"))
     return token, raw
 
 

@@ -23,6 +23,9 @@ from dpghub.common.history import Actor, history_actions
 from dpghub.common.models import ActorKind
 from dpghub.common.selectors import ActivityFilters, activity_entries, activity_list, history_of
 from dpghub.core.countries import country_name
+from dpghub.notifications.enums import NotificationKind
+from dpghub.notifications.selectors import notification_preferences, notifications_of
+from dpghub.notifications.services import notification_preference_set, notifications_mark_read
 from dpghub.orgs.enums import MembershipRole, OrganisationType
 from dpghub.orgs.errors import MembershipNotFound, OrganisationNotFound, OrgsError
 from dpghub.orgs.models import Membership
@@ -184,4 +187,23 @@ def activity_page(request: HttpRequest) -> HttpResponse:
         "filters": filters, "actions": history_actions(),
         "actor_kinds": [(k, label) for k, label in ActorKind.choices if k != ActorKind.ANONYMOUS],
         "query": get.urlencode(), "nav": "activity",
+    })
+
+
+@login_required
+def notifications_page(request: HttpRequest) -> HttpResponse:
+    actor = Actor.person(request.user)
+    if request.method == "POST":
+        if "mark_read" in request.POST:
+            notifications_mark_read(actor=actor)
+            messages.success(request, _("All notifications are marked as read."))
+        else:
+            for kind, _label in NotificationKind.choices:
+                notification_preference_set(actor=actor, kind=kind, by_email=f"email:{kind}" in request.POST,
+                                            in_site=f"site:{kind}" in request.POST)
+            messages.success(request, _("Your choices are saved."))
+        return redirect("web:notifications")
+    return render(request, "web/notifications.html", {
+        "notifications": notifications_of(viewer=request.user),
+        "preferences": notification_preferences(viewer=request.user), "nav": "notifications",
     })

@@ -12,6 +12,7 @@ urlpatterns = [
     path("orgs/<slug:slug>/join/", people.org_join, name="org-join"),
     path("memberships/<int:membership_id>/<str:action>/", people.membership_decide, name="membership-decide"),
     path("account/tokens/", people.tokens_page, name="tokens"),
+    path("account/notifications/", people.notifications_page, name="notifications"),
     path("activity/", people.activity_page, name="activity"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
