@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dpghub.common.errors import Conflict
 from dpghub.common.history import Actor
 from dpghub.common.models import Activity
 from dpghub.orgs.enums import MembershipRole, MembershipStatus
@@ -72,7 +73,7 @@ def test_request_approve_and_act_on_behalf(world):
     assert person_organisations(viewer=person) == [(world.org, "member")]
     with pytest.raises(InvalidTransition) as conflict:
         membership_approve(actor=world.actors["admin"], membership=membership)
-    assert conflict.value.status == 409 and "End" in conflict.value.message
+    assert isinstance(conflict.value, Conflict) and conflict.value.details == {"allowed": ["End"]}
 
 
 def _requested(world):

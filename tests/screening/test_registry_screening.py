@@ -2,17 +2,20 @@
 
 import subprocess
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission, User
 
 from dpghub.catalog.enums import Category
+from dpghub.catalog.errors import CatalogError
 from dpghub.catalog.models import Good, GoodLicense, Repository
+from dpghub.common.errors import InvalidInput
 from dpghub.common.jobs import worker_loop
 from dpghub.common.history import Actor
 from dpghub.common.models import Activity, Job, JobStatus
-from dpghub.screening.errors import NoRepository, NotAllowed
+from dpghub.screening.errors import NoRepository, NotAllowed, RepositoryRefused
 from dpghub.screening.models import ScreeningRun, ScreeningStatus
 from dpghub.screening.selectors import screening_latest
 from dpghub.screening.services import screening_request
@@ -118,12 +121,30 @@ def test_a_licence_change_since_the_last_screening_is_flagged(settings, good, re
 
 
 @pytest.mark.django_db
-def test_registry_refuses_local_paths_unless_allowed(good, screener):
+@pytest.mark.parametrize("url", ["http://example.org/project.git", "git://example.org/project.git",
+                                 "file:///srv/project", "/srv/project"])
+def test_the_service_refuses_what_is_not_https_and_stores_nothing(screener, url):
+    good = Good.objects.create(slug="plain", name="Plain")
+    Repository.objects.create(good=good, url=url)
+    with pytest.raises(RepositoryRefused) as refused:
+        screening_request(actor=Actor.person(screener), good=good)
+    assert isinstance(refused.value, InvalidInput) and not isinstance(refused.value, CatalogError)
+    assert refused.value.message == f"Only https:// repositories are screened from the registry, not “{url}”."
+    assert (ScreeningRun.objects.count(), Job.objects.count(), Activity.objects.count()) == (0, 0, 0)
+    with pytest.raises(RepositoryRefused):  # an explicit URL is checked the same way
+        screening_request(actor=Actor.person(screener), good=good, repository_url=url)
+    assert ScreeningRun.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_run_queued_while_local_paths_were_allowed_fails_in_the_job(settings, good, screener):
+    settings.DPGHUB_SCREENING_ALLOW_LOCAL = True
     run = screening_request(actor=Actor.person(screener), good=good)
+    settings.DPGHUB_SCREENING_ALLOW_LOCAL = False
     _run_jobs()
     run.refresh_from_db()
     assert run.status == ScreeningStatus.FAILED
-    assert "only https:// repositories" in run.error
+    assert run.error.startswith("Only https:// repositories are screened from the registry, not “file://")
 
 
 @pytest.mark.django_db
@@ -143,7 +164,8 @@ def test_a_good_without_repository_cannot_be_screened(screener):
 
 
 @pytest.mark.django_db
-def test_rescreen_command_queues_jobs(good):
+def test_rescreen_command_queues_jobs(settings, good):
+    settings.DPGHUB_SCREENING_ALLOW_LOCAL = True
     from click.testing import CliRunner
 
     from dpghub.cli.main import _register, cli
@@ -160,3 +182,36 @@ def test_rescreen_command_queues_jobs(good):
     assert result.exit_code == 1
     assert "no good with slug: nope" in result.output
     assert runner.invoke(cli, ["rescreen"]).exit_code == 2
+
+
+@pytest.mark.django_db
+def test_rescreen_reports_goods_it_cannot_queue_and_goes_on(settings, good):
+    from click.testing import CliRunner
+
+    from dpghub.cli.main import _register, cli
+
+    settings.DPGHUB_SCREENING_ALLOW_LOCAL = False  # the fixture's file:// repository is refused
+    plain = Good.objects.create(slug="plain", name="Plain")
+    Repository.objects.create(good=plain, url="http://example.org/plain.git")
+    _register()
+    result = CliRunner().invoke(cli, ["rescreen", "--all"])
+    assert result.exit_code == 0, result.output
+    assert "queued 0 screening(s); 2 good(s) could not be queued" in result.output
+    assert "plain: Only https:// repositories are screened from the registry" in result.output
+    assert ScreeningRun.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_goods_due_for_a_screening(settings, good, screener):
+    from dpghub.screening.selectors import screening_goods_by_slug, screening_goods_due
+
+    settings.DPGHUB_SCREENING_ALLOW_LOCAL = True
+    other = Good.objects.create(slug="another", name="Another")
+    Repository.objects.create(good=other, url="https://example.org/another.git")
+    Good.objects.create(slug="bare", name="Bare")  # no repository: never due
+    assert [g.slug for g in screening_goods_due()] == ["another", "example"]
+    run = screening_request(actor=Actor.person(screener), good=good)
+    assert [g.slug for g in screening_goods_due(stale_days=1)] == ["another"]
+    ScreeningRun.objects.filter(pk=run.pk).update(requested_at=run.requested_at - timedelta(days=2))
+    assert [g.slug for g in screening_goods_due(stale_days=1)] == ["another", "example"]
+    assert [g.slug for g in screening_goods_by_slug(slugs=["example", "nope", "bare"])] == ["bare", "example"]

@@ -4,10 +4,10 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from dpghub.catalog.enums import Category, Stage
 from dpghub.core.standard import indicators
-from dpghub.web.labels import INDICATOR_TITLES
 from tests.catalogue import (
     CONTACT_EMAIL,
     CONTACT_NAME,
@@ -238,5 +238,13 @@ def test_detail_page_query_count_is_fixed(client, goods, django_assert_num_queri
         assert client.get("/goods/dhis2/").status_code == 200
 
 
-def test_indicator_titles_marked_for_translation_match_the_standard():
-    assert INDICATOR_TITLES == tuple(item.title for item in indicators())
+def test_indicator_titles_and_categories_are_the_standards_translated(client, goods):
+    html = _html(client.get("/goods/dhis2/", HTTP_ACCEPT_LANGUAGE="fr"))
+    titles = re.findall(r'<h4><span class="code">([0-9a-c]+)</span> ([^<]+)</h4>', html)
+    with translation.override("fr"):
+        expected = [(item.code, translation.gettext(item.title)) for item in indicators()]
+        software = str(Category.SOFTWARE.label)
+    assert titles == expected
+    assert ("2", "Utilisation de licences ouvertes approuvées") in titles
+    assert ("9c", "Ne pas nuire dès la conception : protection contre le harcèlement") in titles
+    assert software == "Logiciel libre" and software in html

@@ -1,6 +1,9 @@
 """The API's one error shape, and the mapping of every failure to it (one place).
 
 Every error response is ``{"error": {"code": "...", "message": "...", "field": "..." | null}}``.
+Domain errors (dpghub.common.errors) get the status of their family (:data:`FAMILY_STATUS`) and
+their own ``code``; an app's new errors need no change here. Schema checks of the request's shape
+answer 400 ``invalid_query`` for query parameters and 422 ``invalid_input`` otherwise.
 """
 
 from __future__ import annotations
@@ -13,10 +16,16 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
-from dpghub.catalog.errors import CatalogError, GoodNotFound, InvalidQuery
+from dpghub.common.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Unauthenticated,
+    family_of,
+)
 from dpghub.common.ratelimit import RateLimited
-from dpghub.orgs.errors import InvalidTransition, OrgsError
-from dpghub.tokens.errors import TokenError
 
 logger = logging.getLogger(__name__)
 
@@ -29,23 +38,20 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     return JsonResponse(error_body(code, message, field), status=status)
 
 
-def _catalog_error(request: HttpRequest, exc: CatalogError) -> HttpResponse:
-    if isinstance(exc, GoodNotFound):
-        code = "not_found"
-    elif isinstance(exc, InvalidQuery):
-        code = "invalid_query"
-    else:
-        code = "catalog_error"
-    return error_response(exc.status, code, exc.message, exc.field)
+#: The HTTP status of each family of domain error.
+FAMILY_STATUS: dict[type[DomainError], int] = {
+    Unauthenticated: 401, NotFound: 404, PermissionDenied: 403, InvalidInput: 400, Conflict: 409,
+}
 
 
-def _domain_error(request: HttpRequest, exc: OrgsError | TokenError) -> HttpResponse:
-    """Errors of the apps that carry their own status and code (organisations, tokens)."""
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    family = family_of(exc)
+    if family is None:  # an error nobody gave a family: a bug, answered like one
+        return _server_error(request, exc)
     body = error_body(exc.code, exc.message, exc.field)
-    if isinstance(exc, InvalidTransition):
-        body["error"]["allowed"] = exc.allowed
-    response = JsonResponse(body, status=exc.status)
-    if exc.status == 401:
+    body["error"].update(exc.details)
+    response = JsonResponse(body, status=FAMILY_STATUS[family])
+    if family is Unauthenticated:
         response["WWW-Authenticate"] = 'Bearer realm="dpghub"'
     return response
 
@@ -100,9 +106,7 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
 
 
 def install(api: NinjaAPI) -> None:
-    api.add_exception_handler(CatalogError, _catalog_error)
-    api.add_exception_handler(OrgsError, _domain_error)
-    api.add_exception_handler(TokenError, _domain_error)
+    api.add_exception_handler(DomainError, _domain_error)
     api.add_exception_handler(RateLimited, _rate_limited)
     api.add_exception_handler(ValidationError, _validation_error)
     api.add_exception_handler(HttpError, _http_error)

@@ -4,24 +4,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dpghub.common.history import history_vocabulary
+from dpghub.core import standard
 
 
 class Category(models.TextChoices):
-    SOFTWARE = "open-software", _("Open Software")
-    DATA = "open-data", _("Open Data")
-    CONTENT = "open-content", _("Open Content")
-    AI_MODEL = "open-ai-model", _("Open AI Model")
-    STANDARD = "open-standard", _("Open Standard (no longer assessed)")
+    """The categories of dpghub.core.standard: its codes, its labels translated (msgids marked there)."""
 
-
-#: The category names used by dpghub.core (the DPG Standard's own words).
-CATEGORY_CORE_NAME = {
-    Category.SOFTWARE: "Open Software",
-    Category.DATA: "Open Data",
-    Category.CONTENT: "Open Content",
-    Category.AI_MODEL: "Open AI Model",
-    Category.STANDARD: "Open Standard",
-}
+    SOFTWARE = standard.OPEN_SOFTWARE.code, _(standard.OPEN_SOFTWARE.label)
+    DATA = standard.OPEN_DATA.code, _(standard.OPEN_DATA.label)
+    CONTENT = standard.OPEN_CONTENT.code, _(standard.OPEN_CONTENT.label)
+    AI_MODEL = standard.OPEN_AI_MODEL.code, _(standard.OPEN_AI_MODEL.label)
+    STANDARD = standard.OPEN_STANDARD.code, _(standard.OPEN_STANDARD.label)
 
 
 class Stage(models.TextChoices):

@@ -1,25 +1,19 @@
-"""Domain errors of the catalogue. Interfaces map them to responses in one place each."""
+"""Domain errors of the catalogue (families in dpghub.common.errors); interfaces map them in one place."""
 
 from django.utils.translation import gettext_lazy as _
 
-
-class CatalogError(Exception):
-    """Base class; ``message`` says what is wrong, ``field`` where (when it is one input)."""
-
-    status = 400
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+from dpghub.common.errors import DomainError, InvalidInput, NotFound
 
 
-class GoodNotFound(CatalogError):
-    status = 404
+class CatalogError(DomainError):
+    """Base class of the catalogue's errors; each also belongs to one family."""
 
+
+class GoodNotFound(CatalogError, NotFound):
     def __init__(self, slug: str) -> None:
-        super().__init__(str(_("No digital public good with the id “%(slug)s”.") % {"slug": slug}), field="id")
+        message = _("No digital public good with the id “%(slug)s”.") % {"slug": slug}
+        super().__init__(str(message), field="id")
 
 
-class InvalidQuery(CatalogError):
-    pass
+class InvalidQuery(CatalogError, InvalidInput):
+    code = "invalid_query"

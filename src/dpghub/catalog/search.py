@@ -52,7 +52,7 @@ def match_ids(words: list[str], *, title_only: bool = False) -> BitMap:
     go through ``goods_reindex``), so the match is restricted to the goods of the current facet
     index, which a database trigger invalidates on every delete.
     Otherwise one query; the ids come back as one comma-separated string parsed by the JSON
-    decoder, which at 50,000 matches is about twice as fast as one row per id or int() per id.
+    decoder in one call, rather than one row or one int() per id.
     """
     if connection.vendor == "postgresql" and not title_only:
         found = _pg_term_match(words)
@@ -81,8 +81,8 @@ def _index_scans_only() -> Iterator[None]:
     """On PostgreSQL, keep the planner from reading the whole table for a broad match.
 
     For a word in half the goods the planner prefers a sequential scan, which decompresses every
-    stored tsvector (270 ms at 100k goods, against 40-160 ms through the GIN index); its cost
-    model does not count that. The setting is local to a transaction, and restored after.
+    stored tsvector and is slower than the GIN index (figures in docs/adr/0004-search.md); its
+    cost model does not count that. The setting is local to a transaction, and restored after.
     """
     if connection.vendor != "postgresql":
         yield
@@ -103,7 +103,7 @@ def scored_ids(words: list[str], *, title_only: bool = False, limit: int | None 
     ``title_only``. Every match is scored, so callers use this only when matches are few
     (selectors.RANK_ALL_LIMIT) and break ties themselves. The matches are not restricted in SQL
     to a set of ids: FTS5 answers ``rowid IN (...)`` with one full query per id, recomputing
-    bm25's statistics each time (23 s for 1,800 ids at 100k goods), so callers filter instead.
+    bm25's statistics each time (docs/adr/0004-search.md), so callers filter instead.
     """
     if connection.vendor == "sqlite":
         sql = (

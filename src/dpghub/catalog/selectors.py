@@ -1,6 +1,7 @@
-"""Reads of the catalogue, shared by the web pages, the API, the CLI and exports.
+"""Reads of the catalogue that the public sees, shared by the web pages and the API.
 
 Everything here applies the public visibility rules: contacts (personal data) are never loaded.
+Exports have their own query (catalog.services.exporting), which loads contacts only when asked.
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ def _version() -> str:
 
 
 def _load_shipped_data() -> None:
-    from dpghub.catalog.services.shipped import shipped_data_load_if_empty
+    from dpghub.catalog.services.importing import shipped_data_load_if_empty
 
     result = shipped_data_load_if_empty()
     if result is not None:

@@ -24,23 +24,15 @@ def rescreen(slugs: tuple[str, ...], all_goods: bool, stale_days: int | None) ->
     if stale_days is not None and not all_goods:
         raise click.UsageError("--stale-days goes with --all")
     django_env.setup()
-    from datetime import timedelta
-
-    from django.db.models import Max
-    from django.utils import timezone
-
-    from dpghub.catalog.errors import CatalogError
-    from dpghub.catalog.models import Good
+    from dpghub.common.errors import DomainError
     from dpghub.common.history import Actor
+    from dpghub.screening.selectors import screening_goods_by_slug, screening_goods_due
     from dpghub.screening.services import screening_request
 
     if all_goods:
-        goods = Good.objects.filter(repositories__isnull=False).distinct().order_by("slug")
-        if stale_days is not None:
-            cutoff = timezone.now() - timedelta(days=stale_days)
-            goods = goods.annotate(last=Max("screenings__requested_at")).exclude(last__gte=cutoff)
+        goods = screening_goods_due(stale_days=stale_days)
     else:
-        goods = list(Good.objects.filter(slug__in=slugs).order_by("slug"))
+        goods = screening_goods_by_slug(slugs=slugs)
         missing = sorted(set(slugs) - {good.slug for good in goods})
         if missing:
             raise click.ClickException(f"no good with slug: {', '.join(missing)}")
@@ -49,7 +41,7 @@ def rescreen(slugs: tuple[str, ...], all_goods: bool, stale_days: int | None) ->
         try:
             screening_request(actor=Actor.system_job("rescreen"), good=good)
             queued += 1
-        except CatalogError as exc:
+        except DomainError as exc:  # e.g. no repository, or one the registry does not screen
             click.echo(f"{good.slug}: {exc.message}", err=True)
             failed += 1
     click.echo(f"queued {queued} screening(s); {failed} good(s) could not be queued")

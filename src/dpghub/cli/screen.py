@@ -11,20 +11,18 @@ import sys
 import click
 
 from dpghub.cli.main import cli
+from dpghub.core.standard import CATEGORY_NAMES, OPEN_SOFTWARE
 
 STATUS_STYLE = {"met": "bold green", "likely_met": "green", "not_found": "yellow", "failed": "bold red",
                 "needs_human": "cyan", "ok": "green", "warning": "yellow", "risk": "bold red", "unknown": "dim"}
 
 
 def _check_declared(values: tuple[str, ...]) -> tuple[str, ...]:
-    from dpghub.core.screening.checks.licenses import load_licensing
+    from dpghub.core.licensing import normalize
 
-    licensing, _error = load_licensing()
-    if licensing is None:
-        return values
     checked = []
     for value in values:
-        normalized = licensing.normalize(value)
+        normalized = normalize(value)
         if not normalized:
             raise click.BadParameter(f"{value!r} is not a valid SPDX licence expression", param_hint="--declared")
         checked.append(normalized)
@@ -35,7 +33,7 @@ def _print_human(report) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from dpghub.core.screening.render import evidence_text
+    from dpghub.core.screening.render import evidence_text, skipped_sentence
     from dpghub.core.screening.report import INDICATOR_NAMES
 
     console = Console(file=sys.stdout, highlight=False)
@@ -53,6 +51,9 @@ def _print_human(report) -> None:
         table.add_row(f"{finding.indicator} {INDICATOR_NAMES[finding.indicator]}",
                       f"[{STATUS_STYLE[finding.status.value]}]{finding.status.label}[/]", detail, end_section=True)
     console.print(table)
+    skipped = skipped_sentence(report)
+    if skipped:
+        console.print(skipped)
     health = Table(title="Health signals")
     health.add_column("Signal")
     health.add_column("Status")
@@ -100,8 +101,8 @@ def _run_batch(batch_file: str, out: str | None, workers: int | None, retry_fail
 @click.argument("source", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (schema report-1.json).")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the report as Markdown.")
-@click.option("--category", default="Open Software", show_default=True,
-              help="Category of the good: Open Software, Open Data, Open Content or Open AI Model.")
+@click.option("--category", default=OPEN_SOFTWARE.name, show_default=True,
+              help=f"Category of the good: {', '.join(CATEGORY_NAMES[:-1])} or {CATEGORY_NAMES[-1]}.")
 @click.option("--declared", multiple=True, metavar="SPDX", help="A licence the project declares (repeatable).")
 @click.option("--batch", "batch_file", type=click.Path(dir_okay=False), help="Screen every source listed in FILE.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="JSON-lines output of --batch.")

@@ -69,10 +69,8 @@ OPTIONS: tuple[Option, ...] = (
            "(count/period: s, m, h)."),
     Option("API_AUTH_FAILURE_RATE", "20/m", "Requests with an unusable API token allowed per client address "
            "before the address must wait (count/period: s, m, h)."),
-    Option("RENEWAL_WINDOW_DAYS", 60, "Days before expiry when a renewal application is created.", int),
     Option("SCREENING_ALLOW_LOCAL", False, "Let registry screenings read local paths and file:// URLs "
            "(tests and air-gapped mirrors only; otherwise only https:// repositories are screened).", _bool),
-    Option("RECOGNITION_DAYS", 365, "Days a DPG recognition stays valid.", int),
 )
 
 _BY_NAME = {option.name: option for option in OPTIONS}

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dpghub.web.errors.DomainErrorMiddleware",  # domain errors -> pages (the API maps its own)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -185,5 +186,3 @@ DPGHUB_SITE_URL = CONFIG["SITE_URL"]
 DPGHUB_TRUSTED_PROXIES = CONFIG["TRUSTED_PROXIES"]
 DPGHUB_WRITE_API_RATE = CONFIG["WRITE_API_RATE"]
 DPGHUB_API_AUTH_FAILURE_RATE = CONFIG["API_AUTH_FAILURE_RATE"]
-DPGHUB_RECOGNITION_DAYS = CONFIG["RECOGNITION_DAYS"]
-DPGHUB_RENEWAL_WINDOW_DAYS = CONFIG["RENEWAL_WINDOW_DAYS"]

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
-from dpghub.catalog.enums import CATEGORY_CORE_NAME, Category
 from dpghub.common.jobs import job_kind, job_progress
 from dpghub.common.models import Job
+from dpghub.core import standard
 from dpghub.core.screening import ScreeningError, screen
+from dpghub.screening.errors import RepositoryRefused
 from dpghub.screening.models import ScreeningRun, ScreeningStatus
-from dpghub.screening.services import JOB_KIND, screening_record_failure, screening_record_result
+from dpghub.screening.services import (
+    JOB_KIND,
+    screening_record_failure,
+    screening_record_result,
+    screening_url_check,
+)
+
+
+def _screened_category(codes: list[str]) -> str:
+    """The name the engine screens for: the good's first category still assessed, else Open Software."""
+    for code in codes:
+        found = standard.category(code)
+        if found is not None and found.assessed:
+            return found.name
+    return standard.OPEN_SOFTWARE.name
 
 
 @job_kind(JOB_KIND)
@@ -18,14 +31,13 @@ def screen_good(job: Job) -> dict:
     if run.status != ScreeningStatus.QUEUED:
         return {"skipped": f"screening {run.pk} already {run.status}"}  # idempotent on redelivery
     good = run.good
-    category = CATEGORY_CORE_NAME[Category(good.categories[0])] if good.categories else "Open Software"
-    if category not in {"Open Software", "Open Data", "Open Content", "Open AI Model"}:
-        category = "Open Software"
+    category = _screened_category(good.categories)
     declared = list(good.licenses.values_list("expression", flat=True))
-    if not run.repository_url.startswith("https://") and not settings.DPGHUB_SCREENING_ALLOW_LOCAL:
-        message = f"only https:// repositories are screened from the registry, not {run.repository_url!r}"
-        screening_record_failure(run=run, error=message)
-        return {"failed": message}
+    try:  # queued before the rule or the setting changed
+        screening_url_check(url=run.repository_url)
+    except RepositoryRefused as exc:
+        screening_record_failure(run=run, error=exc.message)
+        return {"failed": exc.message}
     job_progress(job, step="screening", repository=run.repository_url)
     try:
         report = screen(run.repository_url, category=category, declared=declared)

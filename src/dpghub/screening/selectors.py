@@ -1,9 +1,14 @@
+"""Reads of screenings, shared by the pages, the API and `dpghub rescreen`."""
+
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import Q, Subquery
+from django.db.models import Max, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from dpghub.catalog.errors import GoodNotFound
 from dpghub.catalog.models import Good
@@ -18,10 +23,6 @@ def screening_latest(*, good: Good) -> ScreeningRun | None:
         .order_by("-finished_at", "-id")
         .first()
     )
-
-
-def screening_pending(*, good: Good) -> ScreeningRun | None:
-    return ScreeningRun.objects.filter(good=good, status=ScreeningStatus.QUEUED).order_by("-id").first()
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,24 @@ def screening_good_get(*, slug: str) -> Good:
         return Good.objects.only("id", "slug", "uid").get(lookup)
     except Good.DoesNotExist:
         raise GoodNotFound(slug) from None
+
+
+def screening_goods_due(*, stale_days: int | None = None) -> QuerySet[Good]:
+    """Goods that have a repository, by slug; with ``stale_days``, only those never screened or whose
+    last screening was requested more than that many days ago."""
+    goods = Good.objects.filter(repositories__isnull=False).distinct().order_by("slug")
+    if stale_days is not None:
+        cutoff = timezone.now() - timedelta(days=stale_days)
+        # not exclude(last_requested__gte=cutoff): for a good never screened that compares NULL, and
+        # SQL's NOT NULL is not true, so the goods that most need a screening were left out
+        goods = goods.annotate(last_requested=Max("screenings__requested_at")).filter(
+            Q(last_requested__isnull=True) | Q(last_requested__lt=cutoff))
+    return goods
+
+
+def screening_goods_by_slug(*, slugs: Iterable[str]) -> list[Good]:
+    """The goods with these slugs, by slug; slugs of no good are left out (compare to find them)."""
+    return list(Good.objects.filter(slug__in=list(slugs)).order_by("slug"))
 
 
 def screening_runs_of(*, good: Good) -> list[ScreeningRun]:

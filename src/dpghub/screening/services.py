@@ -1,9 +1,11 @@
-"""Requesting and recording screenings. Permission checks live here, not in the views."""
+"""Requesting and recording screenings. Permission checks and what may be screened live here, not in
+the views."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,7 +14,7 @@ from dpghub.common.history import Actor, history_record
 from dpghub.common.models import ActorKind
 from dpghub.common.jobs import job_enqueue
 from dpghub.screening.enums import ScreeningAction
-from dpghub.screening.errors import NoRepository, NotAllowed
+from dpghub.screening.errors import NoRepository, NotAllowed, RepositoryRefused
 from dpghub.screening.models import ScreeningRun, ScreeningStatus
 
 JOB_KIND = "screening.screen_good"
@@ -30,6 +32,7 @@ def screening_request(*, actor: Actor, good: Good, repository_url: str | None = 
     url = repository_url or next(iter(good.repositories.values_list("url", flat=True)), None)
     if not url:
         raise NoRepository(good.slug)
+    screening_url_check(url=url)
     with transaction.atomic():
         run = ScreeningRun.objects.create(good=good, repository_url=url, requested_by=actor.user)
         run.job = job_enqueue(kind=JOB_KIND, params={"screening_run_id": run.pk})
@@ -37,6 +40,13 @@ def screening_request(*, actor: Actor, good: Good, repository_url: str | None = 
         history_record(actor=actor, action=ScreeningAction.RUN_REQUEST, target=run,
                         data={"good": good.slug, "repository": url})
     return run
+
+
+def screening_url_check(*, url: str) -> None:
+    """Raise RepositoryRefused unless the registry may screen ``url``: https:// only, or anything
+    with DPGHUB_SCREENING_ALLOW_LOCAL (tests, air-gapped mirrors). The job checks again before it runs."""
+    if not url.startswith("https://") and not settings.DPGHUB_SCREENING_ALLOW_LOCAL:
+        raise RepositoryRefused(url)
 
 
 def screening_record_result(*, run: ScreeningRun, report: dict[str, Any], commit: str, root_license: str) -> None:

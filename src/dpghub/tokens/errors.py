@@ -1,24 +1,23 @@
-"""Domain errors of API tokens."""
+"""Domain errors of API tokens (families in dpghub.common.errors)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-
-class TokenError(Exception):
-    status = 400
-    code = "invalid_input"
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+from dpghub.common.errors import DomainError, InvalidInput, NotFound, PermissionDenied, Unauthenticated
 
 
-class TokenRejected(TokenError):
+class TokenError(DomainError):
+    """Base class of the tokens app's errors; each also belongs to one family."""
+
+
+class InvalidTokenRequest(TokenError, InvalidInput):
+    """A token cannot be made as asked (no name, unknown scope, expiry out of range)."""
+
+
+class TokenRejected(TokenError, Unauthenticated):
     """The token presented cannot be used: unknown, revoked or expired (``reason`` says which)."""
 
-    status = 401
     code = "unauthorized"
     MESSAGES = {
         "malformed": _("The Authorization header must be “Bearer <token>”."),
@@ -29,21 +28,15 @@ class TokenRejected(TokenError):
     }
 
     def __init__(self, reason: str) -> None:
-        super().__init__(str(self.MESSAGES[reason]), field="Authorization")
+        super().__init__(str(self.MESSAGES[reason]), field="Authorization", details={"reason": reason})
         self.reason = reason
 
 
-class TokenPermissionDenied(TokenError):
-    status = 403
-    code = "forbidden"
-
+class TokenPermissionDenied(TokenError, PermissionDenied):
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or str(_("You may not manage this token.")))
 
 
-class TokenNotFound(TokenError):
-    status = 404
-    code = "not_found"
-
+class TokenNotFound(TokenError, NotFound):
     def __init__(self) -> None:
         super().__init__(str(_("No such API token.")), field="token")

@@ -22,7 +22,7 @@ from dpghub.common.models import ActorKind
 from dpghub.notifications.enums import NotificationKind
 from dpghub.notifications.services import notify
 from dpghub.tokens.enums import TokensAction, TokenScope
-from dpghub.tokens.errors import TokenError, TokenPermissionDenied, TokenRejected
+from dpghub.tokens.errors import InvalidTokenRequest, TokenPermissionDenied, TokenRejected
 from dpghub.tokens.models import ApiToken
 from dpghub.tokens.rules import TOKENS_RULES
 
@@ -46,11 +46,11 @@ def token_create(
         raise TokenPermissionDenied()
     name = " ".join((name or "").split())[:100]
     if not name:
-        raise TokenError(_("Give the token a name, to recognise it later."), field="name")
+        raise InvalidTokenRequest(_("Give the token a name, to recognise it later."), field="name")
     if scope not in TokenScope.values:
-        raise TokenError(_("“%(value)s” is not a token scope; use read or write.") % {"value": scope}, field="scope")
+        raise InvalidTokenRequest(_("“%(value)s” is not a token scope; use read or write.") % {"value": scope}, field="scope")
     if expires_days is not None and not 1 <= expires_days <= 366:
-        raise TokenError(_("A token expires after 1 to 366 days."), field="expires_days")
+        raise InvalidTokenRequest(_("A token expires after 1 to 366 days."), field="expires_days")
     raw = PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(

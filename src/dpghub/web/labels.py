@@ -6,21 +6,8 @@ from django.utils.translation import gettext, gettext_noop
 
 from dpghub.catalog.labels import choice_label, country, facet_label, sdg_name  # noqa: F401 - re-exported
 
-#: The Standard's indicator titles (dpghub.core.standard) marked for translation; a test keeps
-#: this list equal to the Standard's own.
-INDICATOR_TITLES = (
-    gettext_noop("Relevance to Sustainable Development Goals"),
-    gettext_noop("Use of approved open licences"),
-    gettext_noop("Clear ownership"),
-    gettext_noop("Platform independence"),
-    gettext_noop("Documentation"),
-    gettext_noop("Mechanism for extracting data and content"),
-    gettext_noop("Adherence to privacy and applicable laws"),
-    gettext_noop("Adherence to standards and best practices"),
-    gettext_noop("Do no harm by design: data privacy and security"),
-    gettext_noop("Do no harm by design: inappropriate and illegal content"),
-    gettext_noop("Do no harm by design: protection from harassment"),
-)
+# The Standard's indicator titles and the category labels are marked for translation where they are
+# written, in dpghub.core.standard; pages translate them with gettext by their English text.
 
 #: Statuses of an automated screening finding (dpghub.core.screening.report.Status).
 SCREENING_STATUS = {

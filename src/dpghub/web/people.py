@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dpghub.common.authz import actor_may
+from dpghub.common.errors import PermissionDenied as DomainPermissionDenied
 from dpghub.common.history import Actor, history_actions
 from dpghub.common.models import ActorKind
 from dpghub.common.selectors import ActivityFilters, activity_entries, activity_list, history_of
@@ -124,7 +125,7 @@ def membership_decide(request: HttpRequest, membership_id: int, action: str) -> 
         else:
             _DECIDE[action](actor=actor, membership=membership)
     except OrgsError as exc:
-        if exc.status == 403:
+        if isinstance(exc, DomainPermissionDenied):
             raise PermissionDenied(exc.message) from None
         messages.error(request, exc.message)
     else:

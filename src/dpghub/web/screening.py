@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlparse
 
+from dpghub.core.standard import INDICATOR_CODES
 from dpghub.screening.models import ScreeningRun, ScreeningStatus
 from dpghub.screening.selectors import ScreeningOverview
 from dpghub.web import labels
 
 #: Order of the findings on the page: the Standard's indicators.
-INDICATOR_ORDER = ("1", "2", "3", "4", "5", "6", "7", "8", "9a", "9b", "9c")
+INDICATOR_ORDER = INDICATOR_CODES
 _COMMIT = re.compile(r"^[0-9a-f]{7,64}$")
 
 

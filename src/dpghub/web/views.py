@@ -10,21 +10,20 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dpghub.catalog.enums import AssessmentSource, CountryRole, Facet, IndicatorStatus
-from dpghub.catalog.errors import GoodNotFound, InvalidQuery
+from dpghub.catalog import presenters
+from dpghub.catalog.enums import CountryRole, Facet, IndicatorStatus
+from dpghub.catalog.errors import InvalidQuery
 from dpghub.catalog.selectors import GoodPage, good_get, goods_search
+from dpghub.common.errors import Conflict, InvalidInput
 from dpghub.common.history import Actor
 from dpghub.common.ratelimit import client_address, ratelimit_hit
 from dpghub.common.selectors import history_of
-from dpghub.core.standard import INDICATOR_CODES, indicator
-from dpghub.screening.errors import NoRepository, NotAllowed
 from dpghub.screening.selectors import screening_good_get, screening_overview, screening_runs_of
 from dpghub.screening.services import PERMISSION as SCREENING_PERMISSION
 from dpghub.screening.services import screening_request
@@ -136,33 +135,20 @@ class IndicatorView:
 
 
 def _indicator_title(code: str) -> str:
-    try:
-        return _(indicator(code).title)
-    except KeyError:
-        return _("Do no harm by design") if code == "9" else code
+    return _(presenters.indicator_title(code))
 
 
 def _indicator_views(assessment) -> list[IndicatorView]:
-    results = {result.indicator: result for result in assessment.results.all()}
-    codes = list(INDICATOR_CODES)
-    if "9" in results:  # older records judged indicator 9 as one
-        codes.insert(codes.index("9a"), "9")
-    codes += sorted(code for code in results if code not in codes)
     views = []
-    for code in codes:
-        view = IndicatorView(code=code, title=_indicator_title(code))
-        result = results.get(code)
-        if result is not None:
-            view.status = result.status
-            view.status_label = labels.choice_label(IndicatorStatus, result.status)
-            view.summary = result.summary
-            view.evidence = [
-                {"text": str(item.get("text") or ""), "url": str(item.get("url") or ""),
-                 "field": str(item.get("field") or "")}
-                for item in result.evidence if isinstance(item, dict)
-            ]
-            view.source_fields = [str(name) for name in result.source_fields]
-            view.confidence = result.confidence
+    for row in presenters.assessment_indicators(assessment):
+        view = IndicatorView(code=row.code, title=_(row.title))
+        if row.result is not None:
+            view.status = row.result.status
+            view.status_label = labels.choice_label(IndicatorStatus, row.result.status)
+            view.summary = row.result.summary
+            view.evidence = row.evidence
+            view.source_fields = row.source_fields
+            view.confidence = row.result.confidence
         views.append(view)
     return views
 
@@ -187,19 +173,14 @@ def _sdg_views(good) -> list[dict]:
 
 
 def good_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        good = good_get(slug=slug)
-    except GoodNotFound as exc:
-        raise Http404(exc.message) from None
-    countries = {CountryRole.DEVELOPMENT.value: [], CountryRole.DEPLOYMENT.value: []}
-    for link in good.countries.all():
-        countries.setdefault(link.role, []).append(labels.country(link.country))
+    good = good_get(slug=slug)  # GoodNotFound -> 404 page (dpghub.web.errors)
+    countries = presenters.good_countries(good)
     assessments = []
     for assessment in good.assessments.all():
         views = _indicator_views(assessment)
         assessments.append({
             "assessment": assessment,
-            "is_imported": assessment.source != AssessmentSource.REVIEW,
+            "is_imported": presenters.assessment_is_imported(assessment),
             "indicators": views,
             "tally": _tally(views),
         })
@@ -208,8 +189,8 @@ def good_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "categories": [labels.facet_label(Facet.CATEGORY, code) for code in good.categories],
         "stage_label": labels.facet_label(Facet.STAGE, good.stage),
         "sdgs": _sdg_views(good),
-        "developed_in": sorted(countries[CountryRole.DEVELOPMENT.value]),
-        "deployed_in": sorted(countries[CountryRole.DEPLOYMENT.value]),
+        "developed_in": [ref.name for ref in countries[CountryRole.DEVELOPMENT]],
+        "deployed_in": [ref.name for ref in countries[CountryRole.DEPLOYMENT]],
         "assessments": assessments,
         "screening": screening_view(screening_overview(good=good), indicator_title=_indicator_title),
         "has_repository": bool(good.repositories.all()),
@@ -225,15 +206,10 @@ def good_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def good_screen(request: HttpRequest, slug: str) -> HttpResponse:
     """Queue a screening of the good's repository; the job runs in the background, never here."""
-    try:
-        good = screening_good_get(slug=slug)
-    except GoodNotFound as exc:
-        raise Http404(exc.message) from None
+    good = screening_good_get(slug=slug)  # GoodNotFound -> 404, NotAllowed -> 403 (dpghub.web.errors)
     try:
         screening_request(actor=Actor.from_user(request.user), good=good)
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from None
-    except NoRepository as exc:
+    except (Conflict, InvalidInput) as exc:  # no repository, or one the registry does not screen
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Screening queued. It runs in the background; reload this page in a "

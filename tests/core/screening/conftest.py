@@ -2,23 +2,9 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
 from pathlib import Path
 
 import pytest
-
-from tests.core.screening import fake_licensing
-
-
-@pytest.fixture(autouse=True)
-def fake_licensing_engine(request, monkeypatch):
-    """Screening tests run against the fake licensing engine unless marked ``real_licensing``."""
-    if request.node.get_closest_marker("real_licensing") is None:
-        monkeypatch.setitem(sys.modules, "dpghub.core.licensing", fake_licensing.module())
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "real_licensing: use the real dpghub.core.licensing engine")
 
 
 @pytest.fixture

@@ -39,9 +39,10 @@ def test_markdown(repo):
 
 
 def test_human_table(repo):
-    result = run(str(repo))
+    result = CliRunner().invoke(cli, ["screen", str(repo)], env={"COLUMNS": "160"})  # no wrapped titles
     assert result.exit_code == 0
-    assert "2 Use of approved open licence" in result.stdout and "Health signals" in result.stdout
+    assert "2 Use of approved open licences" in result.stdout and "Health signals" in result.stdout
+    assert "9a Do no harm by design: data privacy and security" in result.stdout
 
 
 @pytest.mark.parametrize(("args", "message"), [

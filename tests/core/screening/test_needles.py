@@ -107,7 +107,6 @@ def test_scan_data_finds_what_scan_finds(text, kind):
     assert seen_by_data == seen_by_text
 
 
-@pytest.mark.real_licensing
 @pytest.mark.skipif(len(BACKENDS) < 2, reason="hyperscan has no wheel for this platform")
 def test_whole_reports_are_the_same_with_either_backend(tmp_path, monkeypatch):
     from dpghub.core.screening import screen

@@ -68,7 +68,7 @@ def test_unknown_major_version_is_refused(report):
 def test_markdown(report):
     text = to_markdown(report)
     assert text.startswith(f"# DPG screening of {report.source}\n")
-    assert "| 2. Use of approved open licence | **met** | The project is licensed MIT, an approved licence for " \
+    assert "| 2. Use of approved open licences | **met** | The project is licensed MIT, an approved licence for " \
            "Open Software. |" in text
     assert "| 7. Adherence to privacy and applicable laws | **not found** |" in text
     assert "- Root expression: `MIT` (approved for Open Software)" in text

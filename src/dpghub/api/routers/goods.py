@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema
 
 from dpghub.api import errors, labels
 from dpghub.api.schemas import Error, FacetsResponse, GoodDetail, GoodList, ScreeningOut, SortKey
+from dpghub.catalog import presenters
 from dpghub.catalog.enums import AssessmentSource, Category, Facet, IndicatorStatus, OrganisationRole, Stage
 from dpghub.catalog.models import Good
 from dpghub.catalog.selectors import (
@@ -23,7 +24,6 @@ from dpghub.catalog.selectors import (
     goods_facets,
     goods_search,
 )
-from dpghub.core.standard import INDICATOR_CODES, indicator
 from dpghub.screening.models import ScreeningRun
 from dpghub.screening.selectors import screening_good_get, screening_overview
 
@@ -151,37 +151,23 @@ def _text(value: object) -> str:
 
 
 def _indicators(assessment) -> list[dict]:
-    results = {result.indicator: result for result in assessment.results.all()}
-    codes = list(INDICATOR_CODES)
-    if "9" in results:  # records of older versions judged indicator 9 as one
-        codes.insert(codes.index("9a"), "9")
-    codes += sorted(code for code in results if code not in codes)
-    out = []
-    for code in codes:
-        result = results.get(code)
-        try:
-            title = indicator(code).title
-        except KeyError:
-            title = indicator("9a").title.split(":")[0] if code == "9" else code
-        out.append({
-            "indicator": code,
-            "title": title,
-            "status": labels.label(IndicatorStatus, result.status) if result else None,
-            "summary": result.summary if result else "",
-            "evidence": [
-                {"text": _text(item.get("text")), "url": _text(item.get("url")), "field": _text(item.get("field"))}
-                for item in (result.evidence if result else []) if isinstance(item, dict)
-            ],
-            "source_fields": [_text(name) for name in (result.source_fields if result else [])],
-            "confidence": result.confidence if result else None,
-        })
-    return out
+    return [
+        {
+            "indicator": row.code,
+            "title": row.title,
+            "status": labels.label(IndicatorStatus, row.result.status) if row.result else None,
+            "summary": row.result.summary if row.result else "",
+            "evidence": row.evidence,
+            "source_fields": row.source_fields,
+            "confidence": row.result.confidence if row.result else None,
+        }
+        for row in presenters.assessment_indicators(assessment)
+    ]
 
 
 def _detail(good: Good) -> dict:
-    countries: dict[str, list[dict]] = {"development": [], "deployment": []}
-    for link in good.countries.all():
-        countries.setdefault(link.role, []).append({"code": link.country, "name": labels.country(link.country)})
+    countries = {role: [{"code": ref.code, "name": ref.name} for ref in refs]
+                 for role, refs in presenters.good_countries(good).items()}
     return {
         "id": good.slug,
         "uid": good.uid,
@@ -222,7 +208,7 @@ def _detail(good: Good) -> dict:
             {
                 "standard_version": a.standard_version.version,
                 "source": labels.label(AssessmentSource, a.source),
-                "is_imported": a.source != AssessmentSource.REVIEW,
+                "is_imported": presenters.assessment_is_imported(a),
                 "assessed_on": a.assessed_on,
                 "provenance": a.provenance.source_key if a.provenance else None,
                 "indicators": _indicators(a),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from dpghub.catalog.enums import CatalogAction, Category, FieldOwner, Stage
 from dpghub.catalog.errors import CatalogError
+from dpghub.common.errors import InvalidInput, PermissionDenied
 from dpghub.catalog.models import Good, GoodFieldOwner
 from dpghub.catalog.services.indexing import goods_reindex
 from dpghub.common.authz import actor_may, is_secretariat
@@ -31,28 +32,30 @@ CATALOG_RULES = rules.RuleSet()
 CATALOG_RULES.add_rule("catalog.change_good", is_secretariat)
 
 
-class GoodEditRefused(CatalogError):
-    status = 403
-
+class GoodEditRefused(CatalogError, PermissionDenied):
     def __init__(self) -> None:
         super().__init__(str(_("You may not change this good.")))
+
+
+class InvalidGoodValue(CatalogError, InvalidInput):
+    """A value that a good's field cannot take."""
 
 
 def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(values) - set(OWNABLE_FIELDS))
     if unknown:
-        raise CatalogError(_("These fields of a good cannot be set: %(fields)s.") % {"fields": ", ".join(unknown)},
+        raise InvalidGoodValue(_("These fields of a good cannot be set: %(fields)s.") % {"fields": ", ".join(unknown)},
                            field=unknown[0])
     cleaned = dict(values)
     if "stage" in cleaned and cleaned["stage"] not in Stage.values:
-        raise CatalogError(_("“%(value)s” is not a stage.") % {"value": cleaned["stage"]}, field="stage")
+        raise InvalidGoodValue(_("“%(value)s” is not a stage.") % {"value": cleaned["stage"]}, field="stage")
     if "categories" in cleaned and not set(cleaned["categories"]) <= set(Category.values):
-        raise CatalogError(_("Unknown category in %(value)s.") % {"value": cleaned["categories"]}, field="categories")
+        raise InvalidGoodValue(_("Unknown category in %(value)s.") % {"value": cleaned["categories"]}, field="categories")
     for name in ("recognised_on", "expires_on", "excluded_on"):
         if name in cleaned and cleaned[name] is not None and not isinstance(cleaned[name], dt.date):
-            raise CatalogError(_("“%(name)s” must be a date.") % {"name": name}, field=name)
+            raise InvalidGoodValue(_("“%(name)s” must be a date.") % {"name": name}, field=name)
     if "name" in cleaned and not str(cleaned["name"] or "").strip():
-        raise CatalogError(_("A good needs a name."), field="name")
+        raise InvalidGoodValue(_("A good needs a name."), field="name")
     return cleaned
 
 

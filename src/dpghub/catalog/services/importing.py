@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from dpghub.catalog.enums import AssessmentSource, CatalogAction
+from dpghub.catalog.errors import CatalogError
 from dpghub.catalog.models import (
     GoodFieldOwner,
     Assessment,
@@ -42,6 +43,7 @@ from dpghub.catalog.models import (
 )
 from dpghub.catalog.services.indexing import goods_reindex
 from dpghub.catalog.services.standard import standard_versions_sync
+from dpghub.common.errors import InvalidInput
 from dpghub.common.history import Actor, history_record
 from dpghub.core import standard
 from dpghub.core.formats.dpga import (
@@ -81,8 +83,10 @@ _GOOD_FIELDS = ("name", "aliases", "description", "categories", "website", "sect
 _INDICATORS = standard.INDICATOR_CODES
 
 
-class ImportFailed(Exception):
+class ImportFailed(CatalogError, InvalidInput):
     """Some input files are malformed and ``skip_invalid`` was not given: nothing was stored."""
+
+    code = "import_failed"
 
     def __init__(self, errors: list[dict[str, str]]) -> None:
         self.errors = errors

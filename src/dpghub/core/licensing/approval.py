@@ -15,12 +15,15 @@ from importlib import resources
 
 from license_expression import AND, OR, LicenseSymbol, LicenseWithExceptionSymbol
 
+from dpghub.core.standard import CATEGORY_NAMES, OPEN_CONTENT, OPEN_DATA, OPEN_SOFTWARE
+
 from .expressions import licensing, normalize_detail
 from .model import Approval
 
 __all__ = ["CATEGORIES", "approval"]
 
-CATEGORIES = ("Open Software", "Open Data", "Open Content", "Open AI Model")
+#: The categories judged (the Standard's names, from dpghub.core.standard).
+CATEGORIES = CATEGORY_NAMES
 APPROVED, NOT_APPROVED, UNKNOWN = "approved", "not-approved", "unknown"
 
 
@@ -72,24 +75,24 @@ def _verdict_id(lid: str, category: str) -> tuple[str, str]:
     osi = _osi(lid)
     if osi is None:
         return UNKNOWN, f"{lid}: not on the SPDX licence list - needs a human review"
-    if category == "Open Software":
+    if category == OPEN_SOFTWARE.name:
         if osi:
-            return APPROVED, f"{lid}: OSI-approved - approved for Open Software"
-        return NOT_APPROVED, f"{lid}: not OSI-approved - Open Software needs an OSI-approved licence"
-    if category == "Open Content":
+            return APPROVED, f"{lid}: OSI-approved - approved for {category}"
+        return NOT_APPROVED, f"{lid}: not OSI-approved - {category} needs an OSI-approved licence"
+    if category == OPEN_CONTENT.name:
         if t["_cc"].match(lid):
-            return APPROVED, f"{lid}: a Creative Commons licence allowing derivatives and commercial use - approved for Open Content"
-        return NOT_APPROVED, f"{lid}: not a Creative Commons licence - Open Content needs CC BY, CC BY-SA or CC0"
-    if category == "Open Data":
+            return APPROVED, f"{lid}: a Creative Commons licence allowing derivatives and commercial use - approved for {category}"
+        return NOT_APPROVED, f"{lid}: not a Creative Commons licence - {category} needs CC BY, CC BY-SA or CC0"
+    if category == OPEN_DATA.name:
         if _od(lid):
-            return APPROVED, f"{lid}: Open Definition conformant - approved for Open Data"
-        return NOT_APPROVED, f"{lid}: not an Open Data Commons / Open Definition conformant licence - not approved for Open Data"
-    # Open AI Model
+            return APPROVED, f"{lid}: Open Definition conformant - approved for {category}"
+        return NOT_APPROVED, f"{lid}: not an Open Data Commons / Open Definition conformant licence - not approved for {category}"
+    # Open AI Model: the only other name in CATEGORIES
     if osi:
-        return APPROVED, f"{lid}: OSI-approved - approved for Open AI Model"
+        return APPROVED, f"{lid}: OSI-approved - approved for {category}"
     if _od(lid):
-        return APPROVED, f"{lid}: Open Definition conformant - approved for Open AI Model"
-    return NOT_APPROVED, f"{lid}: neither OSI-approved nor Open Definition conformant - not approved for Open AI Model"
+        return APPROVED, f"{lid}: Open Definition conformant - approved for {category}"
+    return NOT_APPROVED, f"{lid}: neither OSI-approved nor Open Definition conformant - not approved for {category}"
 
 
 def _eval(node, category: str, reasons: list[str]) -> str:

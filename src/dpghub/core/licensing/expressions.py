@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from license_expression import LicenseSymbol, get_spdx_licensing
+from license_expression import get_spdx_licensing
 
 __all__ = ["canonical_id", "licensing", "normalize", "normalize_detail", "tidy"]
 
@@ -397,8 +397,3 @@ def normalize_detail(text: str) -> tuple[str | None, str]:
 def normalize(text: str) -> str | None:
     """Free text, SPDX-ish id or expression -> canonical SPDX expression, or None."""
     return normalize_detail(text)[0] if isinstance(text, str) else None
-
-
-def expression_symbols(expression: str) -> list[LicenseSymbol]:
-    lic = licensing()
-    return list(lic.license_symbols(lic.parse(expression, validate=False), unique=True, decompose=True))

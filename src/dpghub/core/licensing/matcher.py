@@ -308,20 +308,6 @@ def reference_ids() -> tuple[str, ...]:
     return tuple(r.spdx for r in _references())
 
 
-def _runs(flags: list[bool]) -> list[int]:
-    """Lengths of the runs of True in ``flags``."""
-    out, n = [], 0
-    for f in flags:
-        if f:
-            n += 1
-        elif n:
-            out.append(n)
-            n = 0
-    if n:
-        out.append(n)
-    return out
-
-
 # Words that change what a licence permits when inserted into a known text ("not", "non-
 # commercial", "evil" as in "shall be used for Good, not Evil"). Inserting one of them turns a
 # match into a modified licence even when the text is otherwise a near copy.

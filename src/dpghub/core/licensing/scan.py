@@ -17,7 +17,7 @@ __all__ = ["MAX_TEXT_CHARS", "scan_file", "scan_license_text", "scan_spdx_tags"]
 # Licence files bigger than this are cut (the largest common licence texts are ~40 kB).
 MAX_TEXT_CHARS = 400_000
 # Third-party notices (never the root licence) are read in their first 16 KiB: their first licences
-# are listed as evidence; matching the whole of a long notices file cost up to 150 ms per screening.
+# are listed as evidence; matching the whole of a long notices file is slow and adds nothing to the root.
 MAX_NOTICE_CHARS = 16 * 1024
 
 _TAG = re.compile(r"SPDX-License-Identifier\s*:\s*(?P<v>[^\n\r]*)", re.IGNORECASE)
@@ -349,7 +349,6 @@ _HEADING = re.compile(
     r"s?\s*(?:\*\*)?\s*:?\s*#*\s*$",
     re.IGNORECASE,
 )
-_ANY_HEADING = re.compile(r"^(?:#{1,6}\s+\S|\S.*\n(?:=+|-+)\s*$)")
 
 
 _UNDERLINE = re.compile(r"[=\-~^]{3,}")

@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
+from dpghub.core import standard
 from dpghub.core.screening.engine import screen
 from dpghub.core.screening.errors import ScreeningError
 from dpghub.core.screening.limits import Limits
@@ -79,7 +80,7 @@ def screen_one(source: str, category: str, declared: tuple[str, ...], limits: Li
     return {"source": source, "ok": True, "report": report.to_json()}
 
 
-def run_batch(sources: list[str], out_path: str, *, category: str = "Open Software", declared: tuple[str, ...] = (),
+def run_batch(sources: list[str], out_path: str, *, category: str = standard.OPEN_SOFTWARE.name, declared: tuple[str, ...] = (),
               limits: Limits | None = None, workers: int | None = None, retry_failed: bool = False,
               on_start: Callable[[int], None] | None = None,
               on_result: Callable[[dict[str, Any]], None] | None = None) -> BatchResult:

@@ -19,7 +19,8 @@ from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 import dpghub
-from dpghub.core.screening import gitread, health
+from dpghub.core import licensing
+from dpghub.core.screening import gitread, health, origin
 from dpghub.core.screening import tree as treemod
 from dpghub.core.screening.checks import (
     data_extraction,
@@ -37,8 +38,9 @@ from dpghub.core.screening.checks.manifests import is_manifest
 from dpghub.core.screening.errors import InvalidSource, ScreeningError
 from dpghub.core.screening.fetch import Clone, Source, resolve_source
 from dpghub.core.screening.limits import Limits
-from dpghub.core.screening.report import INDICATORS, Finding, Licenses, LimitNote, Report, Status
+from dpghub.core.screening.report import INDICATORS, Finding, Licenses, LimitNote, Report, Skipped, Status
 from dpghub.core.screening.scan import Scanner, window_for
+from dpghub.core.standard import OPEN_SOFTWARE
 
 PATTERNS = ownership.PATTERNS + data_extraction.PATTERNS + privacy.PATTERNS + standards.PATTERNS + harm.PATTERNS
 # (check, indicators it answers) in the order they run; licences first, dependencies read its result.
@@ -54,7 +56,8 @@ KEEP_NAME = re.compile(r"^(?:README|LICEN[CS]E|COPYING|NOTICE|COPYRIGHT|SECURITY
 def _keep(entry: treemod.FileEntry) -> bool:
     if "/" not in entry.path or entry.path.startswith(".github/"):
         return True
-    return _kept_name(entry.path.rpartition("/")[2])
+    name = entry.path.rpartition("/")[2]
+    return _kept_name(name) or (name == "manifest.json" and is_manifest(entry.path))  # Unity's Packages/
 
 
 @lru_cache(maxsize=8192)
@@ -113,7 +116,8 @@ def open_tree(source: Source, limits: Limits) -> Iterator[tuple[treemod.Tree, gi
 
 
 def scan_pass(tree: treemod.Tree, scanner: Scanner, read_whole: Callable[[str], bool] = lambda path: False) -> None:
-    """Read every non-vendored text file once and feed it to every pattern and visitor.
+    """Read every non-vendored text file once and feed it to the visitors and, if it is the project's own
+    (``origin.py``), to every pattern.
 
     A file is read only as far as the patterns look (``window_for``), except the files ``read_whole``
     names (licence texts) and those the checks read again, which are read up to ``max_read_bytes``;
@@ -143,13 +147,14 @@ def run_checks(ctx: Context) -> list[Finding]:
         except Exception as exc:  # noqa: BLE001 - one broken check must not sink the report
             name = check.__module__.rsplit(".", 1)[-1]
             findings.extend(Finding(i, Status.NEEDS_HUMAN, f"{name}.check_error",
-                                    f"The {name} check failed ({type(exc).__name__}: {str(exc)[:200]}); "
-                                    "review this indicator by hand.") for i in indicators)
+                                    "The automated check of this indicator stopped on an unexpected error; "
+                                    "review it by hand.", [], {"error": f"{type(exc).__name__}: {str(exc)[:200]}"})
+                            for i in indicators)
     order = {ind: n for n, ind in enumerate(INDICATORS)}
     return sorted(findings, key=lambda f: order[f.indicator])
 
 
-def screen(source: str, *, category: str = "Open Software", declared: tuple[str, ...] | list[str] = (),
+def screen(source: str, *, category: str = OPEN_SOFTWARE.name, declared: tuple[str, ...] | list[str] = (),
            limits: Limits | None = None, now: float | None = None) -> Report:
     """Screen a local directory or a git URL against the DPG Standard; raise ScreeningError on failure."""
     started = time.monotonic()
@@ -159,15 +164,17 @@ def screen(source: str, *, category: str = "Open Software", declared: tuple[str,
     if chosen is None:
         raise InvalidSource(f"unknown category {category!r}: use one of {', '.join(CATEGORIES)}", where=category)
     spec = resolve_source(source)
-    lic_module, lic_error = licenses.load_licensing()
+    licensing.preload()  # cached: the first screening of a process indexes the reference licence texts
     try:
         with open_tree(spec, limits) as (tree, hist):
             commit = hist.commit if hist else None
             ctx = Context(tree=tree, scan=Scanner(list(PATTERNS), visitor_needles=licenses.VISITOR_NEEDLES),
                           category=chosen, declared=tuple(declared),
-                          url_for=url_maker(spec, commit), licensing=lic_module, licensing_error=lic_error)
+                          url_for=url_maker(spec, commit))
             ctx.scan.visitors.append(licenses.visitor(ctx))
-            scan_pass(tree, ctx.scan, lic_module.is_license_path if lic_module is not None else (lambda path: False))
+            origin.mark_components(tree, ownership.holders_in)
+            scan_pass(tree, ctx.scan, licensing.is_license_path)
+            tree.mark_files(ctx.scan.generated, origin.GENERATED)
             findings = run_checks(ctx)
             signals = health.file_signals(ctx) + health.history_signals(hist, now)
             notes = [LimitNote(h.limit, h.detail, h.where) for h in tree.limits_hit]
@@ -180,8 +187,9 @@ def screen(source: str, *, category: str = "Open Software", declared: tuple[str,
                 tool_version=dpghub.__version__, source=spec.display, source_kind=spec.kind, commit=commit,
                 screened_at=screened_at, duration_ms=int((time.monotonic() - started) * 1000), category=chosen,
                 files_seen=tree.stats.files_seen, bytes_read=tree.stats.bytes_read, findings=findings,
-                licenses=ctx.licenses or Licenses(available=lic_module is not None), health=signals,
+                licenses=ctx.licenses or Licenses(), health=signals,
                 limits_hit=notes, limits=limits.to_dict(),
+                skipped=[Skipped(g.path, g.reason, g.files) for g in origin.skipped_groups(tree)],
             )
     except ScreeningError:
         raise

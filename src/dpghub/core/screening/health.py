@@ -27,6 +27,9 @@ UPDATE_TOOLS = re.compile(r"^(?:\.github/dependabot\.ya?ml|(?:\.github/|\.gitlab
 SECURITY_FILE = re.compile(r"^(?:|\.github/|docs/)SECURITY(?:\.md|\.rst|\.txt|\.adoc)?$", re.IGNORECASE)
 CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|https?://\S+")
 DAY = 86_400
+# How the kinds of dangerous workflow (workflows.py) read in a sentence.
+DANGER_PHRASES = {"untrusted_checkout": "a privileged workflow checks out the code of a pull request",
+                  "script_injection": "values an outsider controls are pasted into a run script"}
 
 
 @lru_cache(maxsize=65536)
@@ -83,9 +86,9 @@ def file_signals(ctx: Context) -> list[Signal]:
                               "No GitHub Actions workflows were found.", None))
     else:
         if facts.dangerous:
-            kinds = sorted({i.kind.replace("_", " ") for i in facts.dangerous})
+            kinds = [phrase for kind, phrase in DANGER_PHRASES.items() if any(i.kind == kind for i in facts.dangerous)]
             signals.append(Signal("dangerous_workflow", SignalStatus.RISK, "health.dangerous_workflow",
-                                  f"Workflows run untrusted input with privileges ({', '.join(kinds)}).",
+                                  f"Workflows run untrusted input with privileges: {' and '.join(kinds)}.",
                                   len(facts.dangerous), _ev(ctx, facts.dangerous)))
         else:
             signals.append(Signal("dangerous_workflow", SignalStatus.OK, "health.workflows_safe",
@@ -158,7 +161,7 @@ def history_signals(history: History | None, now: float | None = None) -> list[S
         return signals
     recent = {author for t, author in history.commits if now - t <= 90 * DAY}
     signals.append(Signal("active_contributors_90d", SignalStatus.OK if len(recent) >= 2 else SignalStatus.WARNING,
-                          "health.active_contributors", f"{len(recent)} people committed in the last 90 days.",
+                          "health.active_contributors", f"{len(recent)} {'person' if len(recent) == 1 else 'people'} committed in the last 90 days.",
                           len(recent)))
     year = [author for t, author in history.commits if now - t <= 365 * DAY] or [a for _, a in history.commits]
     factor = bus_factor(year)

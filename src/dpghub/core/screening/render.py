@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dpghub.core.screening.origin import REASON_PHRASES
 from dpghub.core.screening.report import INDICATOR_NAMES, Evidence, Report
 
 
@@ -20,6 +21,22 @@ def evidence_text(item: Evidence) -> str:
     return where
 
 
+def skipped_sentence(report: Report, shown: int = 5) -> str | None:
+    """One sentence saying which files were not counted as the project's own evidence, or None."""
+    if not report.skipped:
+        return None
+    parts = []
+    for group in report.skipped[:shown]:
+        count = f"{group.files} files, " if group.files > 1 else ""
+        parts.append(f"{group.path} ({count}{REASON_PHRASES.get(group.reason, group.reason)})")
+    rest = len(report.skipped) - shown
+    if rest > 0:
+        parts.append(f"{rest} more {'place' if rest == 1 else 'places'} listed in the report")
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return ("Files that are not the project's own were not counted as evidence for indicators 3 to 9 "
+            f"(they are still read for the licence): {listed}.")
+
+
 def to_markdown(report: Report) -> str:
     lines = [f"# DPG screening of {report.source}", ""]
     commit = f"commit `{report.commit[:12]}`" if report.commit else "no commit"
@@ -30,8 +47,11 @@ def to_markdown(report: Report) -> str:
     for finding in report.findings:
         lines.append(f"| {finding.indicator}. {_cell(INDICATOR_NAMES[finding.indicator])} | "
                      f"**{finding.status.label}** | {_cell(finding.explanation)} |")
-    lines += ["", "Automated screening can only say *likely met* for indicators 7-9: the project must attest them.",
-              "", "## Evidence", ""]
+    lines += ["", "Automated screening can only say *likely met* for indicators 7-9: the project must attest them."]
+    skipped = skipped_sentence(report)
+    if skipped:
+        lines += ["", skipped]
+    lines += ["", "## Evidence", ""]
     for finding in report.findings:
         if not finding.evidence:
             continue

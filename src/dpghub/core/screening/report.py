@@ -14,24 +14,15 @@ from enum import StrEnum
 from importlib import resources
 from typing import Any
 
+from dpghub.core import standard
+
 SCHEMA_VERSION = "1.0"
 SCHEMA_ID = "https://dpghub.org/schemas/screening/report-1.json"
-INDICATORS = ("1", "2", "3", "4", "5", "6", "7", "8", "9a", "9b", "9c")
-INDICATOR_NAMES = {
-    "1": "Relevance to Sustainable Development Goals",
-    "2": "Use of approved open licence",
-    "3": "Clear ownership",
-    "4": "Platform independence",
-    "5": "Documentation",
-    "6": "Mechanism for extracting data and content",
-    "7": "Adherence to privacy and applicable laws",
-    "8": "Adherence to standards and best practices",
-    "9a": "Do no harm: data privacy and security",
-    "9b": "Do no harm: inappropriate and illegal content",
-    "9c": "Do no harm: protection from harassment",
-}
+#: The indicators a report has one finding for, and their titles: the Standard's (dpghub.core.standard).
+INDICATORS = standard.INDICATOR_CODES
+INDICATOR_NAMES = {item.code: item.title for item in standard.indicators()}
 # Indicators 7-9 need the word of someone authorised to speak for the project: never "met" here.
-ATTESTED = frozenset({"7", "8", "9a", "9b", "9c"})
+ATTESTED = standard.ATTESTED_CODES
 
 
 class Status(StrEnum):
@@ -140,7 +131,7 @@ class LicenseFound:
 
 @dataclass(slots=True)
 class Licenses:
-    available: bool = True  # False when the licensing engine could not be loaded
+    available: bool = True  # always True now; False only in stored reports made without a licence engine
     root_expression: str | None = None
     approval: str | None = None  # "approved" | "not-approved" | "unknown"
     approval_reasons: list[str] = field(default_factory=list)
@@ -174,6 +165,24 @@ class LimitNote:
         return {"limit": self.limit, "detail": self.detail, "where": self.where}
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Files not counted as the project's own evidence for indicators 3-9 (``origin.py``): a folder
+    ("tests/") or a file, why ("tests", "vendored", "third_party", "benchmark", "generated") and how
+    many files."""
+
+    path: str
+    reason: str
+    files: int = 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "reason": self.reason, "files": self.files}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Skipped:
+        return cls(data["path"], data["reason"], data.get("files", 1))
+
+
 @dataclass(slots=True)
 class Report:
     tool_version: str
@@ -191,6 +200,7 @@ class Report:
     limits_hit: list[LimitNote] = field(default_factory=list)
     limits: dict[str, int | float] = field(default_factory=dict)
     schema_version: str = SCHEMA_VERSION
+    skipped: list[Skipped] = field(default_factory=list)
 
     def finding(self, indicator: str) -> Finding:
         for item in self.findings:
@@ -212,7 +222,7 @@ class Report:
             "category": self.category, "files_seen": self.files_seen, "bytes_read": self.bytes_read,
             "limits": dict(self.limits), "limits_hit": [n.to_json() for n in self.limits_hit],
             "findings": [f.to_json() for f in self.findings], "licenses": self.licenses.to_json(),
-            "health": [s.to_json() for s in self.health],
+            "health": [s.to_json() for s in self.health], "skipped": [s.to_json() for s in self.skipped],
         }
 
     def dumps(self, **kwargs: Any) -> str:
@@ -233,6 +243,7 @@ class Report:
             licenses=Licenses.from_json(data["licenses"]), health=[Signal.from_json(s) for s in data["health"]],
             limits_hit=[LimitNote(n["limit"], n["detail"], n.get("where")) for n in data.get("limits_hit", [])],
             limits=dict(data.get("limits", {})), schema_version=data["schema_version"],
+            skipped=[Skipped.from_json(s) for s in data.get("skipped", [])],
         )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from dpghub.core.screening.needles import NeedleSet, needle_set
+from dpghub.core.screening.origin import looks_generated
 from dpghub.core.screening.tree import FileEntry
 
 ALL_TEXT = frozenset({"doc", "code", "config", "other"})
@@ -34,6 +35,9 @@ class Pattern:
     max_per_file: int = 1
     max_total: int = 30
     path_filter: Callable[[str], bool] | None = None
+    # A match counts only where the topic is the subject: in a file whose name, or a document whose
+    # title or enclosing section heading, matches this (see ``on_topic``). None: anywhere.
+    topic: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +133,60 @@ def _needle_regions(low: str, needle: str, limit: int) -> Iterator[tuple[int, in
             start = line_end + 1
 
 
+# Markdown "# Title" / "## Section", and a title over a line of = or - (Markdown setext, reStructuredText).
+_ATX = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_UNDERLINE = re.compile(r"\n(=+|-+)[ \t]*(?=\n|\Z)")  # the title is the line above (no backtracking over it)
+_HTML_H = re.compile(r"<h([1-6])\b[^>]*>(.{1,200}?)</h\1>", re.IGNORECASE | re.DOTALL)
+
+
+_FRONT_TITLE = re.compile(r"^title:[ \t]*[\"']?([^\"'\n]+)", re.MULTILINE)
+
+
+def headings(text: str) -> list[tuple[int, int, str]]:
+    """(offset, level, title) of the headings of a document, in order; the ``title:`` of a YAML front
+    matter (Jekyll, Hugo, Docusaurus pages) is a heading at offset 0."""
+    found = [(m.start(), len(m.group(1)), m.group(2)) for m in _ATX.finditer(text)]
+    body = 0  # where the text after a front matter starts (its closing "---" underlines nothing)
+    if text.startswith("---\n"):
+        end = text.find("\n---", 3, 4096)
+        title = _FRONT_TITLE.search(text, 4, end) if end > 0 else None
+        if title:
+            found.append((0, 1, title.group(1).strip()))
+        body = end + 4 if end > 0 else 0
+    for m in _UNDERLINE.finditer(text, body):
+        start = text.rfind("\n", 0, m.start()) + 1
+        title = text[start : m.start()].strip()
+        if title and not title.startswith(("|", "-", "*", "#", "=")) and any(c.isalnum() for c in title):
+            found.append((start, 1 if m.group(1)[0] == "=" else 2, title))
+    if "<h" in text or "<H" in text:
+        found += [(m.start(), int(m.group(1)), re.sub(r"<[^>]+>", "", m.group(2))) for m in _HTML_H.finditer(text)]
+    return sorted(found)
+
+
+def enclosing_titles(found: list[tuple[int, int, str]], pos: int) -> list[str]:
+    """The document's title (its first heading) and the headings of the sections enclosing ``pos``."""
+    titles = [found[0][2]] if found else []
+    level = 7
+    for offset, depth, title in reversed(found):
+        if offset > pos or depth >= level:
+            continue
+        titles.append(title)
+        level = depth
+        if level == 1:
+            break
+    return titles
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def on_topic(topic: re.Pattern[str], path: str, titles: list[str]) -> bool:
+    """Is ``topic`` the subject of the file (its name) or of the section (its title or headings)?"""
+    stem = path.rpartition("/")[2].rpartition(".")[0] or path.rpartition("/")[2]
+    words = _CAMEL.sub(" ", re.sub(r"[_.-]+", " ", stem))  # TermsAndConditions: "Terms And Conditions"
+    return bool(topic.search(words)) or any(topic.search(t) for t in titles)
+
+
 @lru_cache(maxsize=8)
 def _needle_table(patterns: tuple[Pattern, ...], extra: tuple[str, ...]) -> tuple[tuple[str, ...], dict]:
     """Every distinct needle once (sorted), and per kind of file: needle index -> the patterns of that
@@ -167,6 +225,7 @@ class Scanner:
     visitor_numbers: frozenset[int] = frozenset()
     order: dict[str, int] = field(default_factory=dict)
     by_name: dict[str, Pattern] = field(default_factory=dict)
+    generated: list[str] = field(default_factory=list)  # own files found to be generated or minified
 
     def __post_init__(self) -> None:
         names = [p.name for p in self.patterns]
@@ -185,7 +244,7 @@ class Scanner:
         low = ascii_lower(text[:window])  # only the window: lowering a whole 512 KiB file was a hotspot
         for visitor in self.visitors:
             visitor(entry, text, low)
-        if self.unlocks.get(entry.kind):
+        if self.unlocks.get(entry.kind) and not entry.origin:  # others' files are read for licences only
             self._patterns(entry, text, low, window, self.finder.find(low))
 
     def scan_data(self, entry: FileEntry, data: bytes, window: int | None = None) -> None:
@@ -197,7 +256,7 @@ class Scanner:
         numbers = self.finder.find(data)
         if not numbers:
             return
-        unlocks = self.unlocks.get(entry.kind)
+        unlocks = self.unlocks.get(entry.kind) if not entry.origin else None  # others' files: licences only
         visit = not self.visitor_numbers.isdisjoint(numbers)
         if not visit and (not unlocks or unlocks.keys().isdisjoint(numbers)):
             return
@@ -217,7 +276,11 @@ class Scanner:
                 active.setdefault(p.name, []).append(self.needles[number])
         if not active:
             return
+        if entry.depth and looks_generated(entry.kind, low):  # a root file (README ...) is the project's front
+            self.generated.append(entry.path)
+            return
         same_offsets = len(low) == min(len(text), window)
+        found_headings: list[tuple[int, int, str]] | None = None
         order = self.order
         for name in sorted(active, key=order.__getitem__):  # declaration order keeps results deterministic
             pattern = self.by_name[name]
@@ -232,9 +295,14 @@ class Scanner:
                              for m in pattern.regex.finditer(text[:limit])))
             taken = 0
             for match_start, value in matches:
+                if pattern.topic is not None:
+                    if found_headings is None:
+                        found_headings = headings(text[:window])
+                    if not on_topic(pattern.topic, entry.path, enclosing_titles(found_headings, match_start)):
+                        continue
                 line, excerpt = excerpt_at(text, match_start)
                 found.append(Hit(pattern.name, entry.path, line, excerpt, (value or "").strip()))
-                taken += 1  # noqa: SIM113 - counts kept hits, not iterations
+                taken += 1  # counts kept hits, not iterations
                 if taken >= pattern.max_per_file or len(found) >= pattern.max_total:
                     break
 

@@ -14,16 +14,15 @@ import errno
 import os
 import stat
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
 from typing import Self
 
 from dpghub.core.screening import gitread
 from dpghub.core.screening.limits import LimitHit, Limits
+from dpghub.core.screening.origin import VENDOR_DIRS, folder_origin, name_origin
 
-VENDOR_DIRS = frozenset({"node_modules", "vendor", "vendored", "third_party", "third-party", "bower_components",
-                         "jspm_packages"})
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
                        ".pytest_cache", ".ruff_cache", ".idea", ".gradle"})
 DOC_EXT = frozenset({".md", ".markdown", ".rst", ".txt", ".adoc", ".asciidoc", ".org", ".html", ".htm",
@@ -57,11 +56,6 @@ SKIP_NAMES = frozenset({"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poe
 def safe_display(path: str) -> str:
     """A path as valid UTF-8 text (undecodable bytes become U+FFFD) so reports always serialise."""
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def file_kind(path: str) -> str:
-    """``doc`` | ``code`` | ``config`` | ``other`` (read, sniffed) | ``skip`` (never read)."""
-    return _kind_of_name(path.rsplit("/", 1)[-1])
 
 
 _SPECIAL_CONFIG = frozenset({"Makefile", "Gemfile", "Pipfile", "DESCRIPTION", "CODEOWNERS", "Containerfile",
@@ -112,6 +106,7 @@ class FileEntry:
     kind: str
     key: object  # backend handle: absolute path or blob id
     depth: int = 0
+    origin: str = ""  # "" for the project's own file, else why it is not (origin.py: "tests", "vendored" ...)
 
 
 @dataclass(slots=True)
@@ -137,7 +132,9 @@ class Tree:
         self._reader = reader
         self._keep = keep
         self._cache: dict[str, str | None] = {}
-        self._own: list[FileEntry] | None = None
+        self._unvendored: list[FileEntry] | None = None
+        self._own_only: list[FileEntry] | None = None
+        self.marked: dict[str, str] = {}  # folder prefix -> reason, for folders marked after the listing
         self._folders: dict[str, list[FileEntry]] | None = None
         self._closer = closer
         self._budget_reported = False
@@ -155,17 +152,44 @@ class Tree:
         self.close()
 
     def files(self, *, vendored: bool = False) -> Iterable[FileEntry]:
+        """The files not under a vendored folder (what the licence reader reads), or only those under one.
+        The checks of indicators 3-9 use :meth:`own_files`, which leaves out tests, fixtures and the rest."""
         if not vendored:  # asked by every check: computed once
-            if self._own is None:
-                self._own = [e for e in self.entries if not e.vendored]
-            return iter(self._own)
+            if self._unvendored is None:
+                self._unvendored = [e for e in self.entries if not e.vendored]
+            return iter(self._unvendored)
         return (e for e in self.entries if e.vendored)
 
+    def own_files(self) -> list[FileEntry]:
+        """The project's own files: not vendored, third-party, tests, benchmarks or generated (origin.py)."""
+        if self._own_only is None:
+            self._own_only = [e for e in self.entries if not e.origin]
+        return self._own_only
+
+    def mark(self, prefixes: Iterable[str], reason: str) -> None:
+        """Take every file under the folders ``prefixes`` (each ending in "/") out of the project's own files."""
+        prefixes = tuple(prefixes)
+        if not prefixes:
+            return
+        self.marked.update(dict.fromkeys(prefixes, reason))
+        for e in self.entries:  # one pass, however many folders
+            if not e.origin and e.path.startswith(prefixes):
+                e.origin = reason
+        self._own_only = self._folders = None
+
+    def mark_files(self, paths: Iterable[str], reason: str) -> None:
+        """Take these files (found to be generated while scanning) out of the project's own files."""
+        for path in paths:
+            entry = self.by_path.get(path)
+            if entry is not None and not entry.origin:
+                entry.origin = reason
+                self._own_only = self._folders = None
+
     def in_folder(self, folder: str) -> list[FileEntry]:
-        """Non-vendored files directly in ``folder`` ("" for the root; compared in lower case)."""
+        """The project's own files directly in ``folder`` ("" for the root; compared in lower case)."""
         if self._folders is None:
             self._folders = {}
-            for e in self.files():
+            for e in self.own_files():
                 self._folders.setdefault(e.path.rpartition("/")[0].lower(), []).append(e)
         return self._folders.get(folder.lower(), [])
 
@@ -262,14 +286,16 @@ def _select(paths: list[tuple[str, int, object]], limits: Limits, hits: list[Lim
     """Turn (raw path, size, key) rows into entries, applying depth and file-count caps."""
     entries: list[FileEntry] = []
     deep_reported = False
-    folders: dict[str, tuple[int, bool]] = {}  # folder -> (depth, vendored): files share their folder's
+    # folder -> (depth, vendored, origin): files share their folder's
+    folders: dict[str, tuple[int, bool, str]] = {}
     for raw, size, key in paths:
         folder, _, name = raw.rpartition("/")
         known = folders.get(folder)
         if known is None:
             parts = folder.split("/") if folder else []
-            known = folders[folder] = (len(parts), any(part in VENDOR_DIRS for part in parts))
-        depth, vendored = known
+            known = folders[folder] = (len(parts), any(part in VENDOR_DIRS for part in parts),
+                                       folder_origin(folder if folder.isascii() else safe_display(folder))[0])
+        depth, vendored, origin = known
         if depth > limits.max_depth:
             if not deep_reported:
                 deep_reported = True
@@ -278,7 +304,7 @@ def _select(paths: list[tuple[str, int, object]], limits: Limits, hits: list[Lim
             continue
         display = raw if raw.isascii() else safe_display(raw)
         kind = _kind_of_name(name if display is raw else display.rpartition("/")[2])
-        entries.append(FileEntry(display, size, vendored, kind, key, depth))
+        entries.append(FileEntry(display, size, vendored, kind, key, depth, origin or name_origin(name)))
     if len(entries) > limits.max_files:
         entries.sort(key=lambda e: (e.vendored, e.depth, e.path))
         hits.append(LimitHit("max_files", f"{len(entries)} files; only the {limits.max_files} shallowest were"
@@ -457,19 +483,3 @@ def objects_tree(git_dir: str, limits: Limits, keep: Callable[[FileEntry], bool]
     batch = gitread.CatFile(git_dir, limits, where)
     return Tree(entries, lambda e, cap: batch.read(str(e.key), e.size, cap), limits, hits, stats, keep,
                 closer=batch.close)
-
-
-@dataclass(slots=True)
-class Keep:
-    """Which files the checks will ask for again (their text is cached after the single read)."""
-
-    names: frozenset[str] = field(default_factory=frozenset)
-    prefixes: tuple[str, ...] = ()
-    predicates: tuple[Callable[[str], bool], ...] = ()
-
-    def __call__(self, entry: FileEntry) -> bool:
-        path = entry.path
-        if "/" not in path:
-            return True
-        name = path.rsplit("/", 1)[-1]
-        return name in self.names or path.startswith(self.prefixes) or any(p(path) for p in self.predicates)

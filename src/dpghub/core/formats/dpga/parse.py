@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from dpghub.core import standard
 from dpghub.core.formats.dpga.licences import licence_expression
 from dpghub.core.formats.dpga.records import (
     CANDIDATES_DATA_DATE,
@@ -52,19 +53,13 @@ from dpghub.core.formats.dpga.repairs import (
 
 SHAPE_SCHEMA = "json-schema"  # the schemas shipped with the data: recognised and skipped
 
-_CANDIDATE_CATEGORIES = {
-    "software": "open-software", "data": "open-data", "content": "open-content",
-    "aimodel": "open-ai-model", "standard": "open-standard",
-}
-_REGISTRY_CATEGORIES = {
-    "open software": "open-software", "open data": "open-data", "open content": "open-content",
-    "open ai model": "open-ai-model", "open standard": "open-standard",
-}
+# Category codes (dpghub.core.standard) by the nominee files' "type" values and by the registry's names.
+_CANDIDATE_CATEGORIES = {item.dpga_type: item.code for item in standard.CATEGORIES}
+_REGISTRY_CATEGORIES = {item.name.lower(): item.code for item in standard.CATEGORIES}
 _ROLES = {"owner", "maintainer", "funder", "implementer"}
 _SCREENING_KEYS = {"clearOwnership", "platformIndependence", "documentation", "NonPII", "privacy",
                    "standards", "doNoHarm", "locations"}
 _NOMINEE_KEYS = {"license", "SDGs", "type", "stage", "organizations", "description"}
-_REVIEW_CRITERIA = re.compile(r"^(SDG\[\d+\]|license|clearOwnership|ownership|documentation|nonPII)$")
 
 
 # --- shape detection ------------------------------------------------------------------------

@@ -5,36 +5,33 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
+from dpghub.core import standard
+from dpghub.core.licensing import LicenseEvidence, SourceNotice
 from dpghub.core.screening.report import Evidence, Licenses
 from dpghub.core.screening.scan import Hit, Scanner, line_of
 from dpghub.core.screening.tree import FileEntry, Tree
 
-CATEGORIES = ("Open Software", "Open Data", "Open Content", "Open AI Model")
+#: The categories a good can be screened as (the Standard's names, from dpghub.core.standard).
+CATEGORIES = standard.CATEGORY_NAMES
 
 
 def normalize_category(value: str) -> str | None:
-    """Accept "Open Software", "open-software", "open_ai_model", "software" ... (None if unknown)."""
-    key = re.sub(r"[\s_-]+", " ", value.strip().lower())
-    for category in CATEGORIES:
-        low = category.lower()
-        if key in (low, low.removeprefix("open "), low.replace("ai ", "")):
-            return category
-    return None
+    """The name of the assessed category written as ``value``: "Open Software", "open-software",
+    "open_ai_model", "software" ... (None if unknown or no longer assessed)."""
+    found = standard.category(value)
+    return found.name if found is not None and found.assessed else None
 
 
 @dataclass(slots=True)
 class Context:
     tree: Tree
     scan: Scanner
-    category: str = "Open Software"
+    category: str = standard.OPEN_SOFTWARE.name
     declared: tuple[str, ...] = ()
     url_for: Callable[[str, int | None], str | None] = lambda path, line: None
-    licensing: Any = None  # the dpghub.core.licensing module, or None when it cannot be imported
-    licensing_error: str | None = None
-    licence_evidence: list[Any] = field(default_factory=list)  # LicenseEvidence from the scan pass
-    source_notices: list[Any] = field(default_factory=list)  # SourceNotice: GNU notices in source headers
+    licence_evidence: list[LicenseEvidence] = field(default_factory=list)  # from the scan pass
+    source_notices: list[SourceNotice] = field(default_factory=list)  # GNU notices in source headers
     licenses: Licenses | None = None  # filled by the licence check, read by the dependency check
 
     # -- evidence helpers ------------------------------------------------------------------------------
@@ -58,8 +55,9 @@ class Context:
     # -- file look-ups -------------------------------------------------------------------------------
     def files_named(self, pattern: re.Pattern[str], *, dirs: Iterable[str] | None = ("", ".github", "docs")
                     ) -> list[FileEntry]:
-        """Non-vendored files whose name matches ``pattern``, in the given directories (None: anywhere)."""
-        candidates = (self.tree.files() if dirs is None
+        """The project's own files (``origin.py``) whose name matches ``pattern``, in the given directories
+        (None: anywhere)."""
+        candidates = (self.tree.own_files() if dirs is None
                       else (e for folder in dict.fromkeys(dirs) for e in self.tree.in_folder(folder)))
         found = [e for e in candidates if pattern.match(e.path.rpartition("/")[2])]
         return sorted(found, key=lambda e: (e.depth, e.path))

@@ -13,9 +13,11 @@ import json
 import re
 from typing import Any
 
+from dpghub.core import licensing
 from dpghub.core.screening.checks.base import Context
 from dpghub.core.screening.checks.manifests import Dependency, is_manifest, parser_for
 from dpghub.core.screening.report import Finding, Status
+from dpghub.core.standard import OPEN_SOFTWARE
 
 MAX_MANIFESTS = 200
 PROPRIETARY: list[tuple[re.Pattern[str], str]] = [(re.compile(p), label) for p, label in [
@@ -41,6 +43,8 @@ PROPRIETARY: list[tuple[re.Pattern[str], str]] = [(re.compile(p), label) for p, 
     (r"^(?:openai$|@openai/|com\.openai)", "OpenAI API"),
     (r"^(?:highcharts|@highcharts/)", "Highcharts (commercial licence)"),
     (r"^(?:@arcgis/|arcgis|com\.esri)", "Esri ArcGIS"),
+    (r"^com\.unity\.", "the Unity engine (proprietary)"),
+    (r"^com\.(?:oculus|meta\.xr)\.", "the Meta / Oculus XR SDK (proprietary licence)"),
     (r"^(?:@paypal/|paypal)", "PayPal"),
 ]]
 CLOSED_WORDS = re.compile(r"^(?:unlicensed|see licen[cs]e in|proprietary|commercial|all rights reserved)",
@@ -53,6 +57,11 @@ _RANKS = [
     (re.compile(r"^(?:MIT|BSD|Apache|ISC|0BSD|Unlicense|Zlib|PSF|Python|CC0|BSL-1|X11|BlueOak|CC-BY-\d|PDDL|"
                 r"ODC-By|WTFPL|MIT-0|Ruby|PostgreSQL|NCSA|UPL)", re.IGNORECASE), 0),
 ]
+
+
+# How the reasons of data["flags"] read in a sentence.
+REASON_WORDS = {"proprietary_service": "proprietary services or SDKs", "closed_licence": "closed licences",
+                "more_restrictive": "licences more restrictive than the project's"}
 
 
 def rank(expression: str | None) -> int | None:
@@ -109,22 +118,20 @@ def vendored_licences(ctx: Context) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _normalize(ctx: Context, raw: str) -> str:
-    if ctx.licensing is not None and not CLOSED_WORDS.match(raw):
-        try:
-            return ctx.licensing.normalize(raw) or raw
-        except Exception:  # noqa: BLE001 - a licence string the engine chokes on is still reported as given
-            return raw
-    return raw
+def _normalize(raw: str) -> str:
+    """The SPDX expression of a declared licence, or the string as given when it is closed or unknown."""
+    if CLOSED_WORDS.match(raw):
+        return raw
+    return licensing.normalize(raw) or raw
 
 
 def check(ctx: Context) -> list[Finding]:
     deps: list[Dependency] = []
     manifests, unreadable = [], []
-    for entry in ctx.tree.files():
+    for entry in ctx.tree.own_files():  # a test fixture's or a bundled SDK's manifest is not the project's
         if not is_manifest(entry.path) or len(manifests) >= MAX_MANIFESTS:
             continue
-        parser = parser_for(entry.path.rsplit("/", 1)[-1])
+        parser = parser_for(entry.path)
         text = ctx.tree.text(entry)
         if parser is None or text is None:
             continue
@@ -143,13 +150,9 @@ def check(ctx: Context) -> list[Finding]:
             flags.append({"dependency": dep.name, "reason": "proprietary_service", "detail": label})
             evidence.append(ctx.evidence(dep.manifest, dep.line, f"{dep.name}: {label}"))
     for name, (raw, path) in sorted(vendored.items()):
-        expression = _normalize(ctx, raw)
-        closed = bool(CLOSED_WORDS.match(raw))
-        if not closed and ctx.licensing is not None:
-            try:
-                closed = ctx.licensing.approval(expression, "Open Software").verdict == "not-approved"
-            except Exception:  # noqa: BLE001 - an unknown licence is not evidence of a closed one
-                closed = False
+        expression = _normalize(raw)
+        closed = (bool(CLOSED_WORDS.match(raw))
+                  or licensing.approval(expression, OPEN_SOFTWARE.name).verdict == "not-approved")
         dep_rank = rank(expression)
         if closed:
             flags.append({"dependency": name, "reason": "closed_licence", "detail": raw})
@@ -164,15 +167,17 @@ def check(ctx: Context) -> list[Finding]:
             "ecosystems": sorted({d.ecosystem for d in deps}), "vendored_with_licence": len(vendored),
             "flags": flags[:100]}
     if flags:
-        kinds = sorted({f["reason"] for f in flags})
+        kinds = [REASON_WORDS[k] for k in REASON_WORDS if any(f["reason"] == k for f in flags)]
         names = ", ".join(sorted({f["dependency"] for f in flags})[:5])
         return [Finding("4", Status.NEEDS_HUMAN, "deps.review_needed",
-                        f"{len(flags)} dependencies need a look ({', '.join(kinds).replace('_', ' ')}): {names}; "
-                        "check they are optional or have open alternatives.", evidence[:10], data)]
+                        f"{len(flags)} {'dependency needs' if len(flags) == 1 else 'dependencies need'} a look "
+                        f"({' and '.join(kinds)}): {names}; check they are optional or have open alternatives.",
+                        evidence[:10], data)]
     if manifests:
         return [Finding("4", Status.LIKELY_MET, "deps.no_closed_found",
-                        f"{data['direct_dependencies']} direct dependencies in {len(manifests)} manifests; none is a "
-                        "known proprietary service or under a closed licence.",
+                        f"{data['direct_dependencies']} direct dependencies in {len(manifests)} "
+                        f"{'manifest' if len(manifests) == 1 else 'manifests'}; none is a known proprietary service "
+                        "or under a closed licence.",
                         [ctx.evidence(m) for m in manifests[:5]], data)]
     return [Finding("4", Status.NOT_FOUND, "deps.no_manifest",
                     "No dependency manifest was found, so mandatory dependencies could not be listed.", [], data)]

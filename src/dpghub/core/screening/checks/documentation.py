@@ -12,6 +12,7 @@ import re
 from dpghub.core.screening.checks.base import Context, names
 from dpghub.core.screening.report import Evidence, Finding, Status
 from dpghub.core.screening.scan import ascii_lower
+from dpghub.core.standard import OPEN_AI_MODEL, OPEN_DATA
 
 README = re.compile(r"^README(?:\.[\w.-]+)?$", re.IGNORECASE)
 GUIDE_FILES = names("INSTALL(?:ING|ATION)?", "DEPLOY(?:MENT|ING)?", "SETUP", "GETTING[_-]STARTED",
@@ -82,15 +83,16 @@ def readme_facts(text: str) -> tuple[int, dict[str, tuple[int, str]]]:
 
 def check(ctx: Context) -> list[Finding]:
     tree = ctx.tree
-    readmes = [e for e in tree.files() if "/" not in e.path and README.match(e.path)]
+    own = tree.own_files()  # not vendored, third-party, tests, benchmarks or generated files (origin.py)
+    readmes = [e for e in tree.in_folder("") if README.match(e.path)]
     readme = min(readmes, key=lambda e: (not e.path.lower().endswith((".md", ".rst")), e.path), default=None)
     text = tree.text(readme) if readme else None
     words, sections = readme_facts(text) if text else (0, {})
-    docs_files = [e for e in tree.files() if e.kind == "doc" and e.path.lower().startswith(DOCS_DIRS)]
+    docs_files = [e for e in own if e.kind == "doc" and e.path.lower().startswith(DOCS_DIRS)]
     guides = ctx.files_named(GUIDE_FILES)
-    deploy = [e for e in tree.files() if e.depth <= 2 and DEPLOY_FILES.match(e.path.rsplit("/", 1)[-1])]
+    deploy = [e for e in own if e.depth <= 2 and DEPLOY_FILES.match(e.path.rsplit("/", 1)[-1])]
     cards = ctx.files_named(CARD_FILES, dirs=None)
-    needs_card = ctx.category in ("Open Data", "Open AI Model")
+    needs_card = ctx.category in (OPEN_DATA.name, OPEN_AI_MODEL.name)
     low = ascii_lower(text) if text else ""  # the phrases are ASCII
     card_in_readme = any(phrase in low for phrase in ("model card", "datasheet", "data dictionary", "dataset card"))
     data = {"readme": readme.path if readme else None, "readme_words": words, "sections": sorted(sections),
@@ -110,7 +112,7 @@ def check(ctx: Context) -> list[Finding]:
         return [Finding("5", Status.NOT_FOUND, "docs.readme_missing",
                         "There is no README, docs folder or install guide.", evidence, data)]
     if needs_card and not cards and not card_in_readme:
-        kind = "datasheet" if ctx.category == "Open Data" else "model card"
+        kind = "datasheet" if ctx.category == OPEN_DATA.name else "model card"
         return [Finding("5", Status.LIKELY_MET if substantial else Status.NOT_FOUND, "docs.card_missing",
                         f"Documentation exists but no {kind} was found, which {ctx.category} needs.", evidence, data)]
     if substantial and has_install and has_run:

@@ -1,5 +1,9 @@
 """Indicator 9 (do no harm by design): 9a data privacy and security, 9b inappropriate and illegal content,
 9c protection from harassment. Policies found are only "likely met": the project must attest them.
+
+A policy is a file named for it (SECURITY.md, CODE_OF_CONDUCT.md ...) or text in a document or section
+whose title is about the topic (``SECURITY_TOPIC``, ``CONTENT_TOPIC``, ``CONDUCT_TOPIC``); the same words
+elsewhere (a table of the rules this screening applies, a bundled SDK's terms) are not a policy.
 """
 
 from __future__ import annotations
@@ -15,12 +19,19 @@ CONDUCT_FILES = names("CODE[_-]OF[_-]CONDUCT", "CONDUCT", "COC")
 MODERATION_FILES = names("MODERATION(?:[_-]POLICY)?", "CONTENT[_-]POLICY", "ACCEPTABLE[_-]USE(?:[_-]POLICY)?",
                          "COMMUNITY[_-]GUIDELINES", "TRUST[_-]AND[_-]SAFETY", "SAFEGUARDING", "ABUSE")
 DIRS = ("", ".github", "docs", ".well-known", "policies", "docs/policies", "governance")
+# What a file name, document title or section heading must be about for the words under it to count.
+SECURITY_TOPIC = re.compile(r"security|vulnerab|disclosure", re.IGNORECASE)
+CONTENT_TOPIC = re.compile(r"moderat|content|abuse|acceptable use|community guidelines|terms|trust and safety|"
+                           r"safeguard|child safety", re.IGNORECASE)
+# terms of use that forbid harassing other users are an anti-harassment policy
+CONDUCT_TOPIC = re.compile(r"conduct|harass|community|behaviou?r|participation|\bcoc\b|\bterms\b|acceptable use",
+                           re.IGNORECASE)
 
 DISCLOSURE = Pattern(
     "harm.disclosure",
     re.compile(r"(report(?:ing)? (?:a |security )?vulnerabilit\w+|responsible disclosure|coordinated disclosure|"
                r"security@[\w.-]+|security advisor(?:y|ies))", re.IGNORECASE),
-    ("vulnerab", "disclosure", "security@", "security advisor"), kinds=DOCS, max_total=10,
+    ("vulnerab", "disclosure", "security@", "security advisor"), kinds=DOCS, max_total=10, topic=SECURITY_TOPIC,
 )
 MODERATION = Pattern(
     "harm.moderation",
@@ -33,7 +44,7 @@ MODERATION = Pattern(
     + tuple(f"{verb} {what}" for verb in ("report", "reporting")
             for what in ("abuse", "inappropriate content", "illegal content", "harmful content", "offensive content"))
     + tuple(f"{verb} {what}" for verb in ("flag", "flagging") for what in ("content", "post")),
-    kinds=DOCS, max_total=10,
+    kinds=DOCS, max_total=10, topic=CONTENT_TOPIC,
 )
 HARASSMENT = Pattern(
     "harm.harassment",
@@ -41,7 +52,7 @@ HARASSMENT = Pattern(
                re.IGNORECASE),
     ("harass", "block user", "blocking user", "block account", "blocking account", "report a user", "report the user",
      "report user"),
-    kinds=DOCS, max_total=10,
+    kinds=DOCS, max_total=10, topic=CONDUCT_TOPIC,
 )
 PATTERNS = [DISCLOSURE, MODERATION, HARASSMENT]
 
@@ -61,7 +72,7 @@ def check(ctx: Context) -> list[Finding]:
                                 {"files": [e.path for e in security]}))
     elif disclosure:
         findings.append(Finding("9a", Status.LIKELY_MET, "harm.disclosure_process",
-                                "The docs describe how to report vulnerabilities, but there is no SECURITY.md.",
+                                "A document on security explains how to report vulnerabilities, but there is no SECURITY.md.",
                                 _ev(ctx, [], disclosure), {"files": []}))
     else:
         findings.append(Finding("9a", Status.NOT_FOUND, "harm.security_missing",
@@ -76,7 +87,9 @@ def check(ctx: Context) -> list[Finding]:
         findings.append(Finding("9b", Status.NOT_FOUND, "harm.moderation_missing",
                                 "No policy on inappropriate or illegal content was found (it may not apply if the "
                                 "good hosts no user content).", [], {"files": []}))
-    conduct = ctx.files_named(CONDUCT_FILES, dirs=DIRS)
+    # a code of conduct is also found in a deeper docs folder (docs/developers/code_of_conduct.md)
+    conduct = (ctx.files_named(CONDUCT_FILES, dirs=DIRS)
+               or [e for e in ctx.files_named(CONDUCT_FILES, dirs=None) if e.kind == "doc"])
     harassment = ctx.scan.get(HARASSMENT.name)
     conduct_text = ctx.tree.text(conduct[0]) if conduct else None
     enforced = bool(conduct_text and re.search(r"enforce|report|contact|@", conduct_text, re.IGNORECASE))
@@ -89,7 +102,8 @@ def check(ctx: Context) -> list[Finding]:
                                                                 "reporting_contact": enforced}))
     elif harassment:
         findings.append(Finding("9c", Status.LIKELY_MET, "harm.harassment_process",
-                                "The docs mention protection from harassment, but there is no code of conduct.",
+                                "A document on conduct or the community mentions protection from harassment, but there is no "
+                                "code of conduct.",
                                 _ev(ctx, [], harassment), {"files": []}))
     else:
         findings.append(Finding("9c", Status.NOT_FOUND, "harm.conduct_missing",

@@ -6,6 +6,7 @@ parse gives no rows (the caller records it) rather than an exception.
 
 from __future__ import annotations
 
+import configparser
 import json
 import re
 import tomllib
@@ -195,21 +196,161 @@ def pubspec(text: str, path: str) -> list[Dependency]:
     return _rows(text, path, "pub", names)
 
 
+def unity_manifest(text: str, path: str) -> list[Dependency]:
+    """Unity's package manifest, ``Packages/manifest.json``: ``{"dependencies": {"com.unity.x": "1.0"}}``."""
+    data = json.loads(text)
+    section = data.get("dependencies")
+    names = [(str(n), "runtime") for n in section] if isinstance(section, dict) else []
+    testables = data.get("testables")
+    if isinstance(testables, list):
+        names += [(str(n), "dev") for n in testables]
+    return _rows(text, path, "unity", names)
+
+
+_NUGET_PACKAGE = re.compile(r"<package\s+([^>]*?)/?>", re.IGNORECASE)
+_XML_ATTR = re.compile(r"""(\w+)\s*=\s*["']([^"']*)["']""")
+
+
+def packages_config(text: str, path: str) -> list[Dependency]:
+    """NuGet's older ``packages.config``: ``<package id="X" version="1" developmentDependency="true" />``."""
+    names = []
+    for attrs in _NUGET_PACKAGE.findall(text):
+        fields = {k.lower(): v for k, v in _XML_ATTR.findall(attrs)}
+        if fields.get("id"):
+            names.append((fields["id"], "dev" if fields.get("developmentdependency") == "true" else "runtime"))
+    return _rows(text, path, "nuget", names)
+
+
+_CONDA_ITEM = re.compile(r"^(\s*)-\s*([^\s#]+)")
+
+
+def conda_environment(text: str, path: str) -> list[Dependency]:
+    """A conda ``environment.yml``: the items under ``dependencies:``, and those under its ``- pip:``."""
+    names, in_deps, pip_indent = [], False, None
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            in_deps = line.startswith("dependencies:")
+            pip_indent = None
+            continue
+        match = _CONDA_ITEM.match(line)
+        if not in_deps or not match:
+            continue
+        indent, item = len(match.group(1)), match.group(2)
+        if item.rstrip(":") == "pip" and item.endswith(":"):
+            pip_indent = indent
+            continue
+        if pip_indent is not None and indent > pip_indent:
+            name = _pep508(item)
+            if name:
+                names.append((name, "runtime"))
+            continue
+        pip_indent = None
+        name = re.split(r"[=<>!~\[ ]", item.split("::")[-1], maxsplit=1)[0]
+        if name and name not in ("python", "pip"):
+            names.append((name, "runtime"))
+    return _rows(text, path, "conda", names)
+
+
+def setup_cfg(text: str, path: str) -> list[Dependency]:
+    """setuptools' ``setup.cfg``: ``[options] install_requires`` and ``[options.extras_require]``."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.read_string(text)
+    names = []
+    if parser.has_option("options", "install_requires"):
+        names += [(_pep508(s) or "", "runtime") for s in parser.get("options", "install_requires").splitlines()]
+    if parser.has_section("options.extras_require"):
+        for group, specs in parser.items("options.extras_require"):
+            scope = "dev" if group in ("dev", "test", "tests", "docs", "lint") else "runtime"
+            names += [(_pep508(s) or "", scope) for s in specs.splitlines()]
+    return _rows(text, path, "pypi", names)
+
+
+_POD = re.compile(r"^\s*pod\s+['\"]([^'\"]+)['\"]", re.MULTILINE)
+
+
+def podfile(text: str, path: str) -> list[Dependency]:
+    """CocoaPods' ``Podfile``: ``pod 'Alamofire', '~> 5.0'``."""
+    return _rows(text, path, "cocoapods", [(n, "runtime") for n in _POD.findall(text)])
+
+
+_MIX_DEP = re.compile(r"\{\s*:(\w+)\s*,([^}\n]*)\}")
+
+
+def mix_exs(text: str, path: str) -> list[Dependency]:
+    """Elixir's ``mix.exs``: the ``{:name, "~> 1.0"}`` tuples of its ``deps`` function."""
+    start = text.find("defp deps")
+    body = text[start:] if start >= 0 else ""
+    names = [(n, "dev" if re.search(r"only:\s*(?::test|:dev|\[)", rest) else "runtime")
+             for n, rest in _MIX_DEP.findall(body)]
+    return _rows(text, path, "hex", names)
+
+
+def gradle_catalog(text: str, path: str) -> list[Dependency]:
+    """A Gradle version catalog (``gradle/libs.versions.toml``): its ``[libraries]``, written as
+    ``"group:artifact:version"``, ``{ module = "group:artifact" }`` or ``{ group = "g", name = "a" }``."""
+    libraries = tomllib.loads(text).get("libraries", {}) or {}
+    names = []
+    for value in libraries.values():
+        if isinstance(value, str):
+            coordinate = value
+        elif isinstance(value, dict):
+            coordinate = value.get("module") or f"{value.get('group', '')}:{value.get('name', '')}"
+        else:
+            continue
+        parts = str(coordinate).split(":")
+        if len(parts) >= 2 and parts[0] and parts[1]:
+            names.append((f"{parts[0]}:{parts[1]}", "runtime"))
+    return _rows(text, path, "maven", names)
+
+
+_PACKAGE_VERSION = re.compile(r"<PackageVersion\s+Include=\"([^\"]+)\"")
+
+
+def directory_packages(text: str, path: str) -> list[Dependency]:
+    """.NET central package management, ``Directory.Packages.props``: ``<PackageVersion Include="X" />``."""
+    return _rows(text, path, "nuget", [(n, "runtime") for n in _PACKAGE_VERSION.findall(text)])
+
+
+_SETUP_PY_LIST = re.compile(r"\b(install_requires|tests_require)\s*=\s*\[([^\]]*)\]", re.DOTALL)
+_QUOTED = re.compile(r"""["']([^"'\n]+)["']""")
+
+
+def setup_py(text: str, path: str) -> list[Dependency]:
+    """``setup.py``, read as text (never run): the literal lists given to ``install_requires`` and
+    ``tests_require``; requirements computed at run time are not seen."""
+    names = []
+    for keyword, body in _SETUP_PY_LIST.findall(text):
+        scope = "dev" if keyword == "tests_require" else "runtime"
+        names += [(_pep508(spec) or "", scope) for spec in _QUOTED.findall(body)]
+    return _rows(text, path, "pypi", names)
+
+
 _PARSERS: dict[str, Callable[[str, str], list[Dependency]]] = {
     "package.json": package_json, "pyproject.toml": pyproject, "Pipfile": pipfile, "pom.xml": pom_xml,
     "build.gradle": build_gradle, "build.gradle.kts": build_gradle, "go.mod": go_mod, "Cargo.toml": cargo_toml,
     "composer.json": composer_json, "Gemfile": gemfile, "DESCRIPTION": r_description, "pubspec.yaml": pubspec,
+    "packages.config": packages_config, "environment.yml": conda_environment, "environment.yaml": conda_environment,
+    "setup.cfg": setup_cfg, "Podfile": podfile, "mix.exs": mix_exs, "libs.versions.toml": gradle_catalog,
+    "Directory.Packages.props": directory_packages, "setup.py": setup_py,
 }
+# Manifests known by their place, not only their name ("manifest.json" alone is a web app manifest).
+UNITY_MANIFEST = "Packages/manifest.json"
 
 
-def parser_for(name: str) -> Callable[[str, str], list[Dependency]] | None:
+def parser_for(path: str) -> Callable[[str, str], list[Dependency]] | None:
+    """The parser of a manifest, from its path (or its bare file name), or None."""
+    name = path.rsplit("/", 1)[-1]
     found = _PARSERS.get(name)
     if found is not None:
         return found
     if name.startswith("requirements") and name.endswith(".txt"):
         return requirements_txt
-    return csproj if name.endswith(".csproj") else None
+    if name == "manifest.json" and (path == UNITY_MANIFEST or path.endswith("/" + UNITY_MANIFEST)):
+        return unity_manifest
+    return csproj if name.endswith((".csproj", ".fsproj", ".vbproj")) else None
 
 
 def is_manifest(path: str) -> bool:
-    return parser_for(path.rsplit("/", 1)[-1]) is not None
+    return parser_for(path) is not None

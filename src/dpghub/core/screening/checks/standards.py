@@ -6,7 +6,7 @@ import re
 
 from dpghub.core.screening.checks.base import Context, unique_hits
 from dpghub.core.screening.report import Finding, Status
-from dpghub.core.screening.scan import DOCS_AND_CODE, Pattern
+from dpghub.core.screening.scan import DOCS_AND_CODE, Hit, Pattern
 
 
 def _std(name: str, regex: str, needles: tuple[str, ...], flags: int = 0) -> Pattern:
@@ -60,8 +60,15 @@ def check(ctx: Context) -> list[Finding]:
         return [Finding("8", Status.NOT_FOUND, "standards.not_found",
                         "No reference to a known open standard was found in code, configuration or docs.", [], data)]
     ranked = sorted(found, key=lambda label: (-counts[label], label))
-    evidence = [ctx.hit_evidence(found[label][0]) for label in ranked[:6]]
-    evidence += [ctx.hit_evidence(h) for h in unique_hits(found[ranked[0]][1:], 2)]
+    # a line per standard, each line once (a line listing six standards is one piece of evidence, not six)
+    picked: list[Hit] = []
+    seen: set[tuple[str, int]] = set()
+    for label in ranked[:6]:
+        hit = next((h for h in found[label] if (h.path, h.line) not in seen), None)
+        if hit is not None:
+            picked.append(hit)
+            seen.add((hit.path, hit.line))
+    evidence = [ctx.hit_evidence(h) for h in unique_hits(picked + found[ranked[0]][1:], 8)]
     return [Finding("8", Status.LIKELY_MET, "standards.referenced",
                     f"References to {len(found)} open standards were found ({', '.join(ranked[:5])}); the project "
                     "must confirm how it adheres to them.", evidence, data)]
