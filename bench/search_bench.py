@@ -118,11 +118,12 @@ def run_one(goods: int, repeat: int, seed: int) -> dict:
     from dpghub.catalog.models import Good
     from dpghub.catalog.selectors import GoodFilters, goods_search
     from dpghub.catalog.services.importing import goods_import
+    from dpghub.common.history import Actor
 
     call_command("migrate", verbosity=0)
     shipped = ROOT / "src" / "dpghub" / "data" / "dpga"
     started = time.perf_counter()
-    goods_import(paths=[shipped], actor_label="bench")
+    goods_import(paths=[shipped], actor=Actor.system_job("bench"))
     import_seconds = time.perf_counter() - started
     shipped_count = Good.objects.count()
     started = time.perf_counter()

@@ -9,7 +9,9 @@ from dpghub.api.api import api
 from dpghub.catalog.errors import CatalogError, GoodNotFound, InvalidQuery
 from dpghub.catalog.services.importing import ImportFailed
 from dpghub.common import errors
+from dpghub.orgs.errors import InvalidTransition, OrgsError
 from dpghub.screening.errors import NoRepository, NotAllowed, RepositoryRefused, ScreeningRequestError
+from dpghub.tokens.errors import TokenError, TokenRejected
 
 
 def _subclasses(cls):
@@ -30,7 +32,7 @@ def test_every_error_an_app_raises_belongs_to_exactly_one_family():
     } <= app_errors
     bases = {cls for cls in app_errors
              if any(issubclass(other, cls) and other is not cls for other in app_errors)}
-    assert bases == {CatalogError, ScreeningRequestError}
+    assert bases == {CatalogError, ScreeningRequestError, OrgsError, TokenError}
     for cls in app_errors - bases:
         families = [family for family in errors.FAMILIES if issubclass(cls, family)]
         assert len(families) == 1, f"{cls.__module__}.{cls.__name__} belongs to {families}"
@@ -51,6 +53,7 @@ def test_screening_errors_are_not_catalogue_errors():
     (NoRepository("bare"), 409, "no_repository", "repository"),
     (RepositoryRefused("http://example.org/x.git"), 400, "repository_refused", "repository"),
     (ImportFailed([{"path": "a.json", "reason": "not JSON"}]), 400, "import_failed", None),
+    (errors.Unauthenticated("who?"), 401, "unauthenticated", None),
 ])
 def test_the_api_maps_each_family_to_its_status(error, status, code, field):
     response = api.on_exception(RequestFactory().get("/api/v1/anything"), error)
@@ -65,3 +68,11 @@ def test_an_error_without_a_family_is_a_server_error_in_the_api():
         response = api.on_exception(RequestFactory().get("/api/v1/anything"), exc)
     assert response.status_code == 500
     assert json.loads(response.content)["error"]["code"] == "server_error"
+
+
+def test_details_join_the_error_object_and_401_names_the_scheme():
+    response = api.on_exception(RequestFactory().get("/api/v1/me"), TokenRejected("expired"))
+    assert response.status_code == 401 and response["WWW-Authenticate"] == 'Bearer realm="dpghub"'
+    assert json.loads(response.content)["error"]["reason"] == "expired"
+    conflict = api.on_exception(RequestFactory().get("/"), InvalidTransition("Active", "Approve", ["End"]))
+    assert conflict.status_code == 409 and json.loads(conflict.content)["error"]["allowed"] == ["End"]

@@ -13,6 +13,7 @@ from dpghub.catalog.errors import CatalogError
 from dpghub.catalog.models import Good, GoodLicense, Repository
 from dpghub.common.errors import InvalidInput
 from dpghub.common.jobs import worker_loop
+from dpghub.common.history import Actor
 from dpghub.common.models import Activity, Job, JobStatus
 from dpghub.screening.errors import NoRepository, NotAllowed, RepositoryRefused
 from dpghub.screening.models import ScreeningRun, ScreeningStatus
@@ -86,7 +87,7 @@ def _run_jobs():
 @pytest.mark.django_db
 def test_screening_runs_as_a_job_and_stores_the_report(settings, good, screener):
     settings.DPGHUB_SCREENING_ALLOW_LOCAL = True
-    run = screening_request(actor=screener, good=good)
+    run = screening_request(actor=Actor.person(screener), good=good)
     assert (run.status, run.job.status) == (ScreeningStatus.QUEUED, JobStatus.QUEUED)
     assert screening_latest(good=good) is None  # nothing ran inside the request
     assert _run_jobs() == 1
@@ -105,13 +106,13 @@ def test_screening_runs_as_a_job_and_stores_the_report(settings, good, screener)
 @pytest.mark.django_db
 def test_a_licence_change_since_the_last_screening_is_flagged(settings, good, repo, screener):
     settings.DPGHUB_SCREENING_ALLOW_LOCAL = True
-    screening_request(actor=screener, good=good)
+    screening_request(actor=Actor.person(screener), good=good)
     _run_jobs()
     apache = (Path(__file__).parents[2] / "src/dpghub/core/licensing/data")
     texts = [p for p in apache.rglob("*apache-2.0*")] + [p for p in apache.rglob("*Apache-2.0*")]
     assert texts, "the licence library ships the Apache-2.0 text"
     _commit_license(repo, "Apache-2.0", texts[0].read_text())
-    second = screening_request(actor=screener, good=good)
+    second = screening_request(actor=Actor.person(screener), good=good)
     _run_jobs()
     second.refresh_from_db()
     assert second.root_license == "Apache-2.0"
@@ -125,19 +126,19 @@ def test_the_service_refuses_what_is_not_https_and_stores_nothing(screener, url)
     good = Good.objects.create(slug="plain", name="Plain")
     Repository.objects.create(good=good, url=url)
     with pytest.raises(RepositoryRefused) as refused:
-        screening_request(actor=screener, good=good)
+        screening_request(actor=Actor.person(screener), good=good)
     assert isinstance(refused.value, InvalidInput) and not isinstance(refused.value, CatalogError)
     assert refused.value.message == f"Only https:// repositories are screened from the registry, not “{url}”."
     assert (ScreeningRun.objects.count(), Job.objects.count(), Activity.objects.count()) == (0, 0, 0)
     with pytest.raises(RepositoryRefused):  # an explicit URL is checked the same way
-        screening_request(actor=screener, good=good, repository_url=url)
+        screening_request(actor=Actor.person(screener), good=good, repository_url=url)
     assert ScreeningRun.objects.count() == 0
 
 
 @pytest.mark.django_db
 def test_a_run_queued_while_local_paths_were_allowed_fails_in_the_job(settings, good, screener):
     settings.DPGHUB_SCREENING_ALLOW_LOCAL = True
-    run = screening_request(actor=screener, good=good)
+    run = screening_request(actor=Actor.person(screener), good=good)
     settings.DPGHUB_SCREENING_ALLOW_LOCAL = False
     _run_jobs()
     run.refresh_from_db()
@@ -149,7 +150,7 @@ def test_a_run_queued_while_local_paths_were_allowed_fails_in_the_job(settings, 
 def test_permission_is_checked_in_the_service(good, django_user_model):
     visitor = django_user_model.objects.create_user("visitor", password="x")
     with pytest.raises(NotAllowed):
-        screening_request(actor=visitor, good=good)
+        screening_request(actor=Actor.person(visitor), good=good)
     assert (ScreeningRun.objects.count(), Job.objects.count(), Activity.objects.count()) == (0, 0, 0)
 
 
@@ -157,7 +158,7 @@ def test_permission_is_checked_in_the_service(good, django_user_model):
 def test_a_good_without_repository_cannot_be_screened(screener):
     bare = Good.objects.create(slug="bare", name="Bare")
     with pytest.raises(NoRepository):
-        screening_request(actor=screener, good=bare)
+        screening_request(actor=Actor.person(screener), good=bare)
     assert ScreeningRun.objects.count() == 0
 
 
@@ -208,7 +209,7 @@ def test_goods_due_for_a_screening(settings, good, screener):
     Repository.objects.create(good=other, url="https://example.org/another.git")
     Good.objects.create(slug="bare", name="Bare")  # no repository: never due
     assert [g.slug for g in screening_goods_due()] == ["another", "example"]
-    run = screening_request(actor=screener, good=good)
+    run = screening_request(actor=Actor.person(screener), good=good)
     assert [g.slug for g in screening_goods_due(stale_days=1)] == ["another"]
     ScreeningRun.objects.filter(pk=run.pk).update(requested_at=run.requested_at - timedelta(days=2))
     assert [g.slug for g in screening_goods_due(stale_days=1)] == ["another", "example"]

@@ -10,6 +10,7 @@ from dpghub.catalog.enums import Category
 from dpghub.catalog.models import Good, Repository
 from dpghub.common.jobs import worker_loop
 from dpghub.screening.models import ScreeningStatus
+from dpghub.common.history import Actor
 from dpghub.screening.services import screening_request
 
 
@@ -33,7 +34,7 @@ def test_the_job_screens_for_the_goods_first_assessed_category(settings, tmp_pat
     Repository.objects.create(good=good, url=f"file://{tmp_path}")
     user = django_user_model.objects.create_user("screener", password="x")
     user.user_permissions.add(Permission.objects.get(codename="add_screeningrun"))
-    run = screening_request(actor=django_user_model.objects.get(pk=user.pk), good=good)
+    run = screening_request(actor=Actor.person(django_user_model.objects.get(pk=user.pk)), good=good)
     assert worker_loop(stop=threading.Event(), once=True) == 1
     run.refresh_from_db()
     assert (run.status, run.report["category"]) == (ScreeningStatus.SUCCEEDED, screened_as)

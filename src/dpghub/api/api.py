@@ -7,13 +7,19 @@ from ninja import NinjaAPI
 from dpghub.api import errors
 from dpghub.api.docs import ServerRenderedDocs
 from dpghub.api.routers.goods import router as goods_router
+from dpghub.api.routers.people import router as people_router
 
 api = NinjaAPI(
     title="DPG Hub API",
     version="1",
     description=(
-        "Read access to the registry of digital public goods: search, filters, facet counts and each "
-        "good's assessments with where every value came from. Errors always have the shape "
+        "The registry of digital public goods (search, filters, facet counts and each good's assessments "
+        "with where every value came from), organisations and the history of every object. Reads are "
+        "public; writes need a personal token with the write scope, sent as 'Authorization: Bearer <token>' "
+        "(create one on your account page or with 'dpghub tokens create'); 'X-DPGHub-On-Behalf-Of: "
+        "<organisation>' names the organisation you act for. No token on a write: 401; a read token or a "
+        "write you may not do: 403; a revoked or expired token: 401 with the reason; too many requests: 429 "
+        "with Retry-After. Errors always have the shape "
         '{"error": {"code": ..., "message": ..., "field": ...}}. Contacts (personal data) are never included.'
     ),
     urls_namespace="api-v1",
@@ -23,3 +29,4 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", goods_router)
+api.add_router("/", people_router)

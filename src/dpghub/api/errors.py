@@ -16,7 +16,16 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
-from dpghub.common.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied, family_of
+from dpghub.common.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Unauthenticated,
+    family_of,
+)
+from dpghub.common.ratelimit import RateLimited
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +40,7 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
 
 #: The HTTP status of each family of domain error.
 FAMILY_STATUS: dict[type[DomainError], int] = {
-    NotFound: 404, PermissionDenied: 403, InvalidInput: 400, Conflict: 409,
+    Unauthenticated: 401, NotFound: 404, PermissionDenied: 403, InvalidInput: 400, Conflict: 409,
 }
 
 
@@ -39,7 +48,19 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     family = family_of(exc)
     if family is None:  # an error nobody gave a family: a bug, answered like one
         return _server_error(request, exc)
-    return error_response(FAMILY_STATUS[family], exc.code, exc.message, exc.field)
+    body = error_body(exc.code, exc.message, exc.field)
+    body["error"].update(exc.details)
+    response = JsonResponse(body, status=FAMILY_STATUS[family])
+    if family is Unauthenticated:
+        response["WWW-Authenticate"] = 'Bearer realm="dpghub"'
+    return response
+
+
+def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = error_response(429, "rate_limited", _("Too many requests; try again in %(seconds)s seconds.")
+                              % {"seconds": exc.retry_after})
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _field_of(loc: tuple | list) -> str | None:
@@ -86,6 +107,7 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
 
 def install(api: NinjaAPI) -> None:
     api.add_exception_handler(DomainError, _domain_error)
+    api.add_exception_handler(RateLimited, _rate_limited)
     api.add_exception_handler(ValidationError, _validation_error)
     api.add_exception_handler(HttpError, _http_error)
     api.add_exception_handler(Http404, _http404)

@@ -222,3 +222,17 @@ class GoodDetail(Schema):
     updated_at: datetime
     html_url: str
 
+
+
+class HistoryEntryOut(Schema):
+    at: datetime
+    action: str = Field(description="From a closed vocabulary per app: app.entity.verb.")
+    action_label: str
+    actor_kind: str = Field(description="person, token (a person through the API) or system.")
+    actor: str = Field(description="Who; a person's identity is shown to the secretariat only.")
+    organisation: str = Field(description="The organisation acted for, if any.")
+    changes: dict[str, Any] = Field(description="{field: {before, after}} of what changed.")
+
+
+class HistoryOut(Schema):
+    entries: list[HistoryEntryOut]

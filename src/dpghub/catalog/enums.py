@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dpghub.common.history import history_vocabulary
 from dpghub.core import standard
 
 
@@ -68,3 +69,20 @@ class ExternalIdScheme(models.TextChoices):
     DPGA_APPLICATION = "dpga-application", _("DPGA application id")
     DPGID = "dpgid", _("DPGA dpgid")
     LEGACY_SLUG = "legacy-slug", _("DPGA legacy slug (publicgoods-candidates file name)")
+
+
+@history_vocabulary
+class CatalogAction(models.TextChoices):
+    """What the catalogue records in the history (closed vocabulary: see dpghub.common.history)."""
+
+    IMPORT_RUN = "catalog.import.run", _("Registry records imported")
+    GOOD_UPDATE = "catalog.good.update", _("Good changed in DPG Hub")
+    GOOD_RELEASE = "catalog.good.release", _("Fields handed back to the imported source")
+
+
+class FieldOwner(models.TextChoices):
+    """Who decides a good's field. Imports change only fields the source owns (the default)."""
+
+    SOURCE = "source", _("The imported source")
+    REVIEW = "review", _("DPG Hub's review workflow")
+    EDIT = "edit", _("An edit in DPG Hub")

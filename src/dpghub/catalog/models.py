@@ -12,6 +12,7 @@ from dpghub.catalog.enums import (
     CountryRole,
     ExternalIdScheme,
     Facet,
+    FieldOwner,
     IndicatorStatus,
     OrganisationRole,
     Stage,
@@ -43,6 +44,21 @@ class Good(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GoodFieldOwner(models.Model):
+    """A field of a good decided in DPG Hub (by the review workflow or an edit): imports leave it alone.
+
+    Fields without a row belong to the imported source.
+    """
+
+    good = models.ForeignKey(Good, on_delete=models.CASCADE, related_name="field_owners")
+    field = models.CharField(max_length=40)
+    owner = models.CharField(max_length=10, choices=FieldOwner.choices)
+    since = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["good", "field"], name="catalog_one_owner_per_field")]
 
 
 class Organisation(models.Model):

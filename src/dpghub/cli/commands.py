@@ -3,6 +3,7 @@
 from dpghub.cli import (
     exporting,  # noqa: F401
     importing,  # noqa: F401
+    people,  # noqa: F401
     registry,  # noqa: F401
     rescreen,  # noqa: F401
     screen,  # noqa: F401

@@ -25,6 +25,7 @@ def rescreen(slugs: tuple[str, ...], all_goods: bool, stale_days: int | None) ->
         raise click.UsageError("--stale-days goes with --all")
     django_env.setup()
     from dpghub.common.errors import DomainError
+    from dpghub.common.history import Actor
     from dpghub.screening.selectors import screening_goods_by_slug, screening_goods_due
     from dpghub.screening.services import screening_request
 
@@ -38,7 +39,7 @@ def rescreen(slugs: tuple[str, ...], all_goods: bool, stale_days: int | None) ->
     queued = failed = 0
     for good in goods:
         try:
-            screening_request(actor=None, actor_label="system:rescreen", good=good)
+            screening_request(actor=Actor.system_job("rescreen"), good=good)
             queued += 1
         except DomainError as exc:  # e.g. no repository, or one the registry does not screen
             click.echo(f"{good.slug}: {exc.message}", err=True)

@@ -1,4 +1,4 @@
-"""Domain errors: one base class and the four families every app's errors belong to.
+"""Domain errors: one base class and the five families every app's errors belong to.
 
 Services and selectors raise these; they never choose an HTTP status. Each interface maps the
 families to its own responses in one place: ``dpghub.api.errors`` (JSON) and
@@ -11,14 +11,22 @@ from __future__ import annotations
 
 class DomainError(Exception):
     """``message`` says what is wrong (already translated), ``field`` which input (when it is one),
-    ``code`` is a stable name for programs (the API's ``error.code``)."""
+    ``code`` is a stable name for programs (the API's ``error.code``), ``details`` more facts for
+    programs (e.g. the actions a state allows), added to the API's error object."""
 
     code = "domain_error"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, details: dict | None = None) -> None:
         super().__init__(str(message))
         self.message = str(message)
         self.field = field
+        self.details = details or {}
+
+
+class Unauthenticated(DomainError):
+    """Who is acting is not known: no credentials, or credentials that cannot be used (revoked, expired)."""
+
+    code = "unauthenticated"
 
 
 class NotFound(DomainError):
@@ -46,7 +54,7 @@ class Conflict(DomainError):
 
 
 #: Every family, in the order interfaces test them (an error belongs to exactly one).
-FAMILIES: tuple[type[DomainError], ...] = (NotFound, PermissionDenied, InvalidInput, Conflict)
+FAMILIES: tuple[type[DomainError], ...] = (Unauthenticated, NotFound, PermissionDenied, InvalidInput, Conflict)
 
 
 def family_of(error: DomainError) -> type[DomainError] | None:

@@ -7,14 +7,31 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class ActorKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    TOKEN = "token", _("API token")
+    SYSTEM = "system", _("System job")
+    ANONYMOUS = "anonymous", _("Anonymous visitor")  # may be refused, never recorded
+
+
 class Activity(models.Model):
-    """One audit row, written in the same transaction as the change it records."""
+    """One history row, written in the same transaction as the change it records (see common.history).
+
+    No personal data: a person is a foreign key (NULL once the account is deleted) and a pseudonymous
+    label; the organisation acted for is kept by id and name, so the row outlives it.
+    """
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    actor_label = models.CharField(max_length=200, help_text=_("e.g. 'system:importer' when no user acted"))
+    actor_kind = models.CharField(max_length=10, choices=ActorKind.choices, default=ActorKind.SYSTEM)
+    actor_label = models.CharField(max_length=200, help_text=_("'system:<job>' or a person's pseudonym"))
+    token_id = models.BigIntegerField(null=True, blank=True, help_text=_("the API token used, if any"))
+    organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True,
+                                             help_text=_("the organisation acted for, if any"))
+    organisation_label = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=100, db_index=True, help_text=_("app.entity.verb"))
     target_type = models.CharField(max_length=50, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
+    changes = models.JSONField(default=dict, blank=True, help_text=_("{field: {before, after}}"))
     data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -85,3 +85,29 @@ def ratelimit_hit(*, scope: str, key: str, rate: str | Rate, now: float | None =
     else:
         wait = (window + 1) * limit.seconds - now  # the current window is full
     return RateDecision(False, max(1, math.ceil(wait)))
+
+
+class RateLimited(Exception):
+    """Too many attempts: interfaces answer 429 with ``Retry-After: retry_after``."""
+
+    def __init__(self, retry_after: int, message: str = "") -> None:
+        super().__init__(message or f"too many requests; retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+def ratelimit_enforce(*, scope: str, key: str, rate: str | Rate) -> None:
+    """:func:`ratelimit_hit`, raising :class:`RateLimited` when the attempt is refused."""
+    decision = ratelimit_hit(scope=scope, key=key, rate=rate)
+    if not decision.allowed:
+        raise RateLimited(decision.retry_after)
+
+
+def client_address(meta: dict, trusted_proxies: int) -> str:
+    """The client's address from a request's META: the connection's, or with ``trusted_proxies`` = n, the
+    address the nearest of n trusted proxies saw (n-th entry of X-Forwarded-For from the right; entries a
+    client wrote itself, further left, are never trusted)."""
+    if trusted_proxies > 0:
+        forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= trusted_proxies:
+            return forwarded[-trusted_proxies]
+    return meta.get("REMOTE_ADDR") or "unknown"

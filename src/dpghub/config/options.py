@@ -63,7 +63,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("LANGUAGE_CODE", "en", "Default interface language (ISO 639-1)."),
     Option("TRUSTED_PROXIES", 0, "Reverse proxies in front of DPG Hub that append to X-Forwarded-For; the client "
            "address (for rate limits) is taken that many entries from the right. 0: the connection's address.", int),
+    Option("SITE_URL", "http://127.0.0.1:8000", "The address people use to reach DPG Hub; links in e-mails "
+           "start with it."),
     Option("LOGIN_RATE", "10/m", "Login attempts allowed per client address (count/period: s, m, h)."),
+    Option("WRITE_API_RATE", "60/m", "Write API calls allowed per token, and per client address "
+           "(count/period: s, m, h)."),
+    Option("API_AUTH_FAILURE_RATE", "20/m", "Requests with an unusable API token allowed per client address "
+           "before the address must wait (count/period: s, m, h)."),
     Option("SCREENING_ALLOW_LOCAL", False, "Let registry screenings read local paths and file:// URLs "
            "(tests and air-gapped mirrors only; otherwise only https:// repositories are screened).", _bool),
 )

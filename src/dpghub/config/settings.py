@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "dpghub.common",
     "dpghub.catalog",
     "dpghub.screening",
+    "dpghub.orgs",
+    "dpghub.tokens",
+    "dpghub.notifications",
     "dpghub.web",
     "dpghub.api",
 ]
@@ -100,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "dpghub.web.context.people",
             ],
         },
     }
@@ -178,4 +182,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 DPGHUB_SCREENING_ALLOW_LOCAL = CONFIG["SCREENING_ALLOW_LOCAL"]
 DPGHUB_PAGE_SIZE = CONFIG["PAGE_SIZE"]
 DPGHUB_LOGIN_RATE = CONFIG["LOGIN_RATE"]
+DPGHUB_SITE_URL = CONFIG["SITE_URL"]
 DPGHUB_TRUSTED_PROXIES = CONFIG["TRUSTED_PROXIES"]
+DPGHUB_WRITE_API_RATE = CONFIG["WRITE_API_RATE"]
+DPGHUB_API_AUTH_FAILURE_RATE = CONFIG["API_AUTH_FAILURE_RATE"]

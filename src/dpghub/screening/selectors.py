@@ -93,3 +93,8 @@ def screening_goods_due(*, stale_days: int | None = None) -> QuerySet[Good]:
 def screening_goods_by_slug(*, slugs: Iterable[str]) -> list[Good]:
     """The goods with these slugs, by slug; slugs of no good are left out (compare to find them)."""
     return list(Good.objects.filter(slug__in=list(slugs)).order_by("slug"))
+
+
+def screening_runs_of(*, good: Good) -> list[ScreeningRun]:
+    """Every screening run of ``good`` (ids only): a good's history includes what happened to them."""
+    return list(ScreeningRun.objects.filter(good=good).only("pk"))

@@ -10,8 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from dpghub.catalog.models import Good
-from dpghub.common.audit import activity_record
+from dpghub.common.history import Actor, history_record
+from dpghub.common.models import ActorKind
 from dpghub.common.jobs import job_enqueue
+from dpghub.screening.enums import ScreeningAction
 from dpghub.screening.errors import NoRepository, NotAllowed, RepositoryRefused
 from dpghub.screening.models import ScreeningRun, ScreeningStatus
 
@@ -19,26 +21,23 @@ JOB_KIND = "screening.screen_good"
 PERMISSION = "screening.add_screeningrun"
 
 
-def screening_request(*, actor: Any | None, good: Good, repository_url: str | None = None,
-                      actor_label: str = "") -> ScreeningRun:
+def screening_request(*, actor: Actor, good: Good, repository_url: str | None = None) -> ScreeningRun:
     """Queue a screening of ``good``'s repository (its first one unless ``repository_url`` is given).
 
-    ``actor`` is a user who needs the ``screening.add_screeningrun`` permission, or None for the
-    system (then ``actor_label`` names it, e.g. 'system:rescreen').
+    A person (directly or through a token) needs the ``screening.add_screeningrun`` permission; a
+    system job (e.g. ``Actor.system_job("rescreen")``) may always request one.
     """
-    if actor is not None and not actor.has_perm(PERMISSION):
+    if actor.kind == ActorKind.ANONYMOUS or (actor.is_person and not actor.user.has_perm(PERMISSION)):
         raise NotAllowed()
-    if actor is None and not actor_label:
-        raise ValueError("a system request needs an actor_label")
     url = repository_url or next(iter(good.repositories.values_list("url", flat=True)), None)
     if not url:
         raise NoRepository(good.slug)
     screening_url_check(url=url)
     with transaction.atomic():
-        run = ScreeningRun.objects.create(good=good, repository_url=url, requested_by=actor)
+        run = ScreeningRun.objects.create(good=good, repository_url=url, requested_by=actor.user)
         run.job = job_enqueue(kind=JOB_KIND, params={"screening_run_id": run.pk})
         run.save(update_fields=["job"])
-        activity_record(actor=actor, actor_label=actor_label, action="screening.run.request", target=run,
+        history_record(actor=actor, action=ScreeningAction.RUN_REQUEST, target=run,
                         data={"good": good.slug, "repository": url})
     return run
 
@@ -68,7 +67,7 @@ def screening_record_result(*, run: ScreeningRun, report: dict[str, Any], commit
         run.finished_at = timezone.now()
         run.error = ""
         run.save()
-        activity_record(actor=None, actor_label="system:screening", action="screening.run.finish", target=run,
+        history_record(actor=Actor.system_job("screening"), action=ScreeningAction.RUN_FINISH, target=run,
                         data={"root_license": run.root_license, "license_changed": run.license_changed})
 
 
@@ -78,5 +77,5 @@ def screening_record_failure(*, run: ScreeningRun, error: str) -> None:
         run.error = error
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "error", "finished_at"])
-        activity_record(actor=None, actor_label="system:screening", action="screening.run.fail", target=run,
+        history_record(actor=Actor.system_job("screening"), action=ScreeningAction.RUN_FAIL, target=run,
                         data={"error": error[:500]})

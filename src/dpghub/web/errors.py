@@ -15,7 +15,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from dpghub.common.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied, family_of
+from dpghub.common.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Unauthenticated,
+    family_of,
+)
 
 
 def domain_error_response(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -23,7 +31,7 @@ def domain_error_response(request: HttpRequest, exc: DomainError) -> HttpRespons
     family = family_of(exc)
     if family is NotFound:
         raise Http404(exc.message)
-    if family is PermissionDenied:
+    if family in (PermissionDenied, Unauthenticated):  # pages use sessions: no credential to fix here
         raise HttpForbidden(exc.message)
     if family is InvalidInput:
         status, title = 400, _("This request cannot be done")

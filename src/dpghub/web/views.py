@@ -21,8 +21,10 @@ from dpghub.catalog.enums import CountryRole, Facet, IndicatorStatus
 from dpghub.catalog.errors import InvalidQuery
 from dpghub.catalog.selectors import GoodPage, good_get, goods_search
 from dpghub.common.errors import Conflict, InvalidInput
-from dpghub.common.ratelimit import ratelimit_hit
-from dpghub.screening.selectors import screening_good_get, screening_overview
+from dpghub.common.history import Actor
+from dpghub.common.ratelimit import client_address, ratelimit_hit
+from dpghub.common.selectors import history_of
+from dpghub.screening.selectors import screening_good_get, screening_overview, screening_runs_of
 from dpghub.screening.services import PERMISSION as SCREENING_PERMISSION
 from dpghub.screening.services import screening_request
 from dpghub.web import labels
@@ -195,6 +197,8 @@ def good_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_screen": request.user.is_authenticated and request.user.has_perm(SCREENING_PERMISSION),
         "json_url": reverse("api-v1:good_detail", kwargs={"id": good.slug}),
         "screening_json_url": reverse("api-v1:good_screening", kwargs={"id": good.slug}),
+        "history": history_of(viewer=request.user, target=good, related=screening_runs_of(good=good), limit=50),
+        "history_json_url": reverse("api-v1:good_history", kwargs={"id": good.slug}),
     }
     return render(request, "web/good_detail.html", context)
 
@@ -204,7 +208,7 @@ def good_screen(request: HttpRequest, slug: str) -> HttpResponse:
     """Queue a screening of the good's repository; the job runs in the background, never here."""
     good = screening_good_get(slug=slug)  # GoodNotFound -> 404, NotAllowed -> 403 (dpghub.web.errors)
     try:
-        screening_request(actor=request.user, good=good)
+        screening_request(actor=Actor.from_user(request.user), good=good)
     except (Conflict, InvalidInput) as exc:  # no repository, or one the registry does not screen
         messages.error(request, exc.message)
     else:
@@ -249,12 +253,4 @@ class LogoutView(auth_views.LogoutView):
 
 
 def _client_address(request: HttpRequest) -> str:
-    """The client's address: the connection's, or with DPGHUB_TRUSTED_PROXIES = n, the address the
-    nearest of n trusted proxies saw (n-th entry of X-Forwarded-For from the right; entries a client
-    wrote itself, further left, are never trusted)."""
-    proxies = settings.DPGHUB_TRUSTED_PROXIES
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return client_address(request.META, settings.DPGHUB_TRUSTED_PROXIES)

@@ -23,9 +23,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from dpghub.catalog.enums import AssessmentSource
+from dpghub.catalog.enums import AssessmentSource, CatalogAction
 from dpghub.catalog.errors import CatalogError
 from dpghub.catalog.models import (
+    GoodFieldOwner,
     Assessment,
     Contact,
     ExternalId,
@@ -42,8 +43,8 @@ from dpghub.catalog.models import (
 )
 from dpghub.catalog.services.indexing import goods_reindex
 from dpghub.catalog.services.standard import standard_versions_sync
-from dpghub.common.audit import activity_record
 from dpghub.common.errors import InvalidInput
+from dpghub.common.history import Actor, history_record
 from dpghub.core import standard
 from dpghub.core.formats.dpga import (
     GoodKeys,
@@ -257,7 +258,7 @@ def _slug(name: str, taken: set[str]) -> str:
 # --- the importer -----------------------------------------------------------------------------
 
 def goods_import(
-    *, paths: Iterable[str | Path], actor_label: str = "system:importer", skip_invalid: bool = False,
+    *, paths: Iterable[str | Path], actor: Actor | None = None, skip_invalid: bool = False,
     progress: ProgressCallback | None = None,
 ) -> ImportResult:
     """Import DPGA files (files or folders, recursively) in one transaction.
@@ -292,13 +293,18 @@ def goods_import(
         run.stats = result.stats
         run.report = result.report
         run.save(update_fields=["finished_at", "stats", "report"])
-        activity_record(
-            actor=None, actor_label=actor_label, action="catalog.import.run", target=run,
+        history_record(
+            actor=actor or Actor.system_job("importer"), action=CatalogAction.IMPORT_RUN, target=run,
             data={key: result.stats[key] for key in ("files", "records", "goods_created", "goods_updated",
                                                      "goods_unchanged", "skipped_files")},
         )
     logger.info("import run %s: %s", run.id, result)
     return result
+
+
+def _plain_value(value: object) -> object:
+    """A report-safe (JSON) copy of a field value."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 class _Writer:
@@ -331,7 +337,10 @@ class _Writer:
         for gid, shape in Provenance.objects.values_list("good_id", "shape"):
             stored_ranks[gid] = max(stored_ranks[gid], _SHAPE_RANK.get(shape, 0))
 
-        # goods
+        # goods; fields DPG Hub decided (GoodFieldOwner) are never changed by an import
+        hub_owned: dict[int, dict[str, str]] = defaultdict(dict)
+        for gid, field, owner in GoodFieldOwner.objects.values_list("good_id", "field", "owner"):
+            hub_owned[gid][field] = owner
         taken_slugs = set(Good.objects.values_list("slug", flat=True))
         new_goods: list[tuple[Group, Good]] = []
         changed: list[Good] = []
@@ -353,6 +362,16 @@ class _Writer:
                                     "detail": "the stored good has data from a newer source; its fields are kept"})
                 continue
             diff = [name for name in _GOOD_FIELDS if getattr(good, name) != state["good"][name]]
+            owned = hub_owned.get(good.id, {})
+            for name in [name for name in diff if name in owned]:
+                # DPG Hub decided this field (review or edit): the source does not change it; say so.
+                self.report.append({
+                    "kind": "source-disagrees", "source": group.key, "good": good.slug, "field": name,
+                    "owner": owned[name], "kept": _plain_value(getattr(good, name)),
+                    "source_value": _plain_value(state["good"][name]),
+                    "detail": f"{name}: the source says {state['good'][name]!r}; DPG Hub's value is kept",
+                })
+            diff = [name for name in diff if name not in owned]
             if diff:
                 for name in diff:
                     setattr(good, name, state["good"][name])
@@ -602,4 +621,4 @@ def shipped_data_load_if_empty(*, progress: ProgressCallback | None = None) -> I
         return None
     if Good.objects.exists():
         return None
-    return goods_import(paths=[SHIPPED_DATA_DIR], actor_label="system:importer", progress=progress)
+    return goods_import(paths=[SHIPPED_DATA_DIR], progress=progress)

@@ -1,0 +1,12 @@
+"""The delivery job: thin, idempotent, takes ids."""
+
+from __future__ import annotations
+
+from dpghub.common.jobs import job_kind
+from dpghub.common.models import Job
+from dpghub.notifications.services import DELIVER_JOB, notifications_deliver
+
+
+@job_kind(DELIVER_JOB)
+def deliver(job: Job) -> dict:
+    return notifications_deliver(notification_ids=job.params.get("notification_ids", []))

@@ -1,0 +1,16 @@
+"""Template context shared by every page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from dpghub.common.authz import is_secretariat
+from dpghub.notifications.selectors import notifications_unread_count
+
+
+def people(request: HttpRequest) -> dict:
+    """``is_secretariat``: whether the viewer sees the secretariat's pages; ``unread_notifications``: how many
+    the signed-in viewer has not read. Each is read only when a page uses it."""
+    return {"is_secretariat": SimpleLazyObject(lambda: is_secretariat(request.user)),
+            "unread_notifications": SimpleLazyObject(lambda: notifications_unread_count(viewer=request.user))}
