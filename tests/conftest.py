@@ -21,3 +21,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture
+def world(db):
+    """People and organisations, one for each role of the permission matrices (tests/people_world.py)."""
+    from tests.people_world import build_world
+
+    return build_world()

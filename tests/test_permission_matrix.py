@@ -17,7 +17,6 @@ from dpghub.screening.services import screening_request
 from dpghub.tokens.errors import TokenPermissionDenied
 from dpghub.tokens.models import ApiToken
 from dpghub.tokens.services import token_create, token_revoke
-from tests.orgs.conftest import world  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,6 @@ from dpghub.common.models import Activity
 from dpghub.orgs.models import Membership
 from dpghub.tokens.models import ApiToken
 from dpghub.tokens.services import token_create, token_revoke
-from tests.orgs.conftest import world  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 

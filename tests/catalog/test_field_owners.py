@@ -11,7 +11,12 @@ import pytest
 from dpghub.catalog.enums import FieldOwner, Stage
 from dpghub.catalog.errors import CatalogError
 from dpghub.catalog.models import Good, GoodFieldOwner, ImportRun
-from dpghub.catalog.services.editing import GoodEditRefused, good_field_owners, good_fields_release, good_fields_set
+from dpghub.catalog.services.editing import (
+    GoodEditRefused,
+    good_field_owners,
+    good_fields_release,
+    good_fields_set,
+)
 from dpghub.catalog.services.importing import goods_import
 from dpghub.common.history import Actor
 from dpghub.common.models import Activity

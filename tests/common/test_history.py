@@ -21,7 +21,7 @@ from dpghub.screening.enums import ScreeningAction
 
 
 def test_a_vocabulary_refuses_actions_not_of_the_form_app_entity_verb():
-    with pytest.raises(ValueError, match="app.entity.verb"):
+    with pytest.raises(ValueError, match=r"app\.entity\.verb"):
         @history_vocabulary
         class Bad(models.TextChoices):
             FREE = "did something", "Did something"

@@ -14,7 +14,11 @@ from dpghub.common.jobs import worker_loop
 from dpghub.common.models import Job
 from dpghub.notifications.enums import EmailStatus, NotificationKind
 from dpghub.notifications.models import Notification
-from dpghub.notifications.selectors import notification_preferences, notifications_of, notifications_unread_count
+from dpghub.notifications.selectors import (
+    notification_preferences,
+    notifications_of,
+    notifications_unread_count,
+)
 from dpghub.notifications.services import (
     notification_preference_set,
     notifications_deliver,
@@ -23,7 +27,6 @@ from dpghub.notifications.services import (
 )
 from dpghub.orgs.models import Membership
 from dpghub.orgs.services import membership_approve, membership_request
-from tests.orgs.conftest import world  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from dpghub.catalog.enums import Category
 from dpghub.catalog.errors import CatalogError
 from dpghub.catalog.models import Good, GoodLicense, Repository
 from dpghub.common.errors import InvalidInput
-from dpghub.common.jobs import worker_loop
 from dpghub.common.history import Actor
+from dpghub.common.jobs import worker_loop
 from dpghub.common.models import Activity, Job, JobStatus
 from dpghub.screening.errors import NoRepository, NotAllowed, RepositoryRefused
 from dpghub.screening.models import ScreeningRun, ScreeningStatus

@@ -8,9 +8,9 @@ from django.contrib.auth.models import Permission
 
 from dpghub.catalog.enums import Category
 from dpghub.catalog.models import Good, Repository
+from dpghub.common.history import Actor
 from dpghub.common.jobs import worker_loop
 from dpghub.screening.models import ScreeningStatus
-from dpghub.common.history import Actor
 from dpghub.screening.services import screening_request
 
 

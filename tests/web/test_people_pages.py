@@ -12,7 +12,6 @@ from dpghub.common.models import Activity
 from dpghub.orgs.models import Membership
 from dpghub.screening.services import screening_request
 from dpghub.tokens.models import ApiToken
-from tests.orgs.conftest import world  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 

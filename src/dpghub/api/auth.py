@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from dpghub.common.history import Actor
 from dpghub.common.ratelimit import client_address, ratelimit_enforce
 from dpghub.orgs.selectors import actor_on_behalf_of
+from dpghub.tokens.enums import TokenScope
 from dpghub.tokens.errors import TokenPermissionDenied, TokenRejected
 from dpghub.tokens.services import token_authenticate
 
@@ -60,7 +61,7 @@ def signed_actor(request: HttpRequest) -> Actor:
 def write_actor(request: HttpRequest) -> Actor:
     """The caller of a write: a write-scoped token, within the write rate per token and per address."""
     actor = signed_actor(request)
-    if actor.token_scope != "write":
+    if actor.token_scope != TokenScope.WRITE:
         raise TokenPermissionDenied(_("This token is read-only; create a token with the write scope."))
     ratelimit_enforce(scope="api-write-token", key=str(actor.token_id), rate=settings.DPGHUB_WRITE_API_RATE)
     ratelimit_enforce(scope="api-write-address", key=_address(request), rate=settings.DPGHUB_WRITE_API_RATE)

@@ -18,7 +18,7 @@ from typing import Any
 import rules
 from django.contrib.auth.models import AnonymousUser
 
-from dpghub.common.history import Actor
+from dpghub.common.history import WRITE_SCOPE, Actor
 from dpghub.common.models import ActorKind
 
 SECRETARIAT = "secretariat"
@@ -75,7 +75,7 @@ def actor_may(ruleset: rules.RuleSet, rule: str, *, actor: Actor, obj: Any = Non
     """
     if actor.kind == ActorKind.SYSTEM:
         return True
-    if actor.kind == ActorKind.TOKEN and write and actor.token_scope != "write":
+    if actor.kind == ActorKind.TOKEN and write and actor.token_scope != WRITE_SCOPE:
         return False
     user = actor.user if actor.kind != ActorKind.ANONYMOUS else AnonymousUser()
     return ruleset.test_rule(rule, user, obj)

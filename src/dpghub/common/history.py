@@ -30,6 +30,8 @@ from django.db import connection, models
 
 from dpghub.common.models import Activity, ActorKind
 
+#: The scope a token needs to write (dpghub.tokens.enums.TokenScope.WRITE has the same value).
+WRITE_SCOPE = "write"
 _ACTION = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*\.[a-z][a-z_-]*$")
 _VOCABULARIES: dict[str, type[models.TextChoices]] = {}
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from dpghub.catalog.models import Good
 from dpghub.common.history import Actor, history_record
-from dpghub.common.models import ActorKind
 from dpghub.common.jobs import job_enqueue
+from dpghub.common.models import ActorKind
 from dpghub.screening.enums import ScreeningAction
 from dpghub.screening.errors import NoRepository, NotAllowed, RepositoryRefused
 from dpghub.screening.models import ScreeningRun, ScreeningStatus

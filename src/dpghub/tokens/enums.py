@@ -3,12 +3,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dpghub.common.history import history_vocabulary
+from dpghub.common.history import WRITE_SCOPE, history_vocabulary
 
 
 class TokenScope(models.TextChoices):
     READ = "read", _("Read")
-    WRITE = "write", _("Read and write")
+    WRITE = WRITE_SCOPE, _("Read and write")
 
 
 @history_vocabulary

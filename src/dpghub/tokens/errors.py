@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.utils.translation import gettext_lazy as _
 
 from dpghub.common.errors import DomainError, InvalidInput, NotFound, PermissionDenied, Unauthenticated
@@ -19,7 +21,7 @@ class TokenRejected(TokenError, Unauthenticated):
     """The token presented cannot be used: unknown, revoked or expired (``reason`` says which)."""
 
     code = "unauthorized"
-    MESSAGES = {
+    MESSAGES: ClassVar[dict[str, str]] = {
         "malformed": _("The Authorization header must be “Bearer <token>”."),
         "unknown": _("This API token is not known."),
         "revoked": _("This API token was revoked."),

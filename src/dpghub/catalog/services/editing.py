@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 
 from dpghub.catalog.enums import CatalogAction, Category, FieldOwner, Stage
 from dpghub.catalog.errors import CatalogError
-from dpghub.common.errors import InvalidInput, PermissionDenied
 from dpghub.catalog.models import Good, GoodFieldOwner
 from dpghub.catalog.services.indexing import goods_reindex
 from dpghub.common.authz import actor_may, is_secretariat
+from dpghub.common.errors import InvalidInput, PermissionDenied
 from dpghub.common.history import Actor, history_changes, history_record, history_snapshot
 
 #: Fields of a good that DPG Hub can decide.

@@ -26,12 +26,12 @@ from django.utils.translation import gettext as _
 from dpghub.catalog.enums import AssessmentSource, CatalogAction
 from dpghub.catalog.errors import CatalogError
 from dpghub.catalog.models import (
-    GoodFieldOwner,
     Assessment,
     Contact,
     ExternalId,
     Good,
     GoodCountry,
+    GoodFieldOwner,
     GoodLicense,
     GoodOrganisation,
     GoodSDG,
@@ -339,8 +339,8 @@ class _Writer:
 
         # goods; fields DPG Hub decided (GoodFieldOwner) are never changed by an import
         hub_owned: dict[int, dict[str, str]] = defaultdict(dict)
-        for gid, field, owner in GoodFieldOwner.objects.values_list("good_id", "field", "owner"):
-            hub_owned[gid][field] = owner
+        for gid, name, owner in GoodFieldOwner.objects.values_list("good_id", "field", "owner"):
+            hub_owned[gid][name] = owner
         taken_slugs = set(Good.objects.values_list("slug", flat=True))
         new_goods: list[tuple[Group, Good]] = []
         changed: list[Good] = []

@@ -1,11 +1,12 @@
-"""A small world of people and organisations, one for each role the permission matrix covers."""
+"""A small world of people and organisations, one for each role the permission matrices cover.
+
+The ``world`` fixture (tests/conftest.py) builds it for a test."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
 from django.contrib.auth.models import User
 
 from dpghub.common.history import Actor
@@ -30,8 +31,7 @@ class World:
     actors: dict[str, Actor]
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
     org = Organisation.objects.create(name="Ministry of Health", slug="moh-ke", type="government", country="KE")
     other = Organisation.objects.create(name="Open Foundation", slug="open-foundation", type="foundation")
     third = Organisation.objects.create(name="Open University", slug="open-university", type="academia")
