@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "dpghub.orgs",
     "dpghub.tokens",
     "dpghub.notifications",
+    "dpghub.charter",
     "dpghub.web",
     "dpghub.api",
 ]
