@@ -45,6 +45,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dpghub.catalog.models import Good
 from dpghub.charter.enums import (
@@ -56,7 +57,7 @@ from dpghub.charter.enums import (
     TargetStatus,
     Verification,
 )
-from dpghub.charter.errors import EndorsementNotFound, PledgeNotFound, ReportNotFound
+from dpghub.charter.errors import EndorsementNotFound, InvalidCharterInput, PledgeNotFound, ReportNotFound
 from dpghub.charter.models import (
     Endorsement,
     Pledge,
@@ -421,3 +422,13 @@ def charter_grid(
                     finance=_finance(finance_totals), completed=totals_row["n_completed"], late=totals_row["n_late"],
                     overdue=totals_row["n_overdue"])
     return Grid(as_of=as_of, cells=cells, totals=totals)
+
+
+def good_ids_for(*, slugs: list[str]) -> list[int]:
+    """The ids of the registered goods named by ``slugs`` (for pledges given by slug); an unknown one is refused."""
+    wanted = list(dict.fromkeys(slugs))
+    found = dict(Good.objects.filter(slug__in=wanted).values_list("slug", "pk"))
+    missing = [slug for slug in wanted if slug not in found]
+    if missing:
+        raise InvalidCharterInput(_("No registered good “%(slug)s”.") % {"slug": missing[0]}, field="goods")
+    return [found[slug] for slug in wanted]
