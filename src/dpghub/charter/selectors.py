@@ -211,6 +211,13 @@ def _verified_by(report: ProgressReport, as_of: dt.date) -> bool:
             and (report.verified_at is None or timezone.localdate(report.verified_at) <= as_of))
 
 
+def report_verification_as_of(*, report: ProgressReport, as_of: dt.date | None = None) -> Verification:
+    """A report's verification as it stood on ``as_of`` (a report verified later was self-reported then)."""
+    if as_of is None or report.verification != Verification.VERIFIED or _verified_by(report, as_of):
+        return Verification(report.verification)
+    return Verification.SELF_REPORTED
+
+
 def pledge_state(*, pledge: Pledge, as_of: dt.date | None = None) -> PledgeState:
     """Where a pledge stands as of a date: its light, lateness, completion and each target's latest and
     verified reports (two queries)."""
