@@ -116,13 +116,15 @@ def counted_pledges(*, as_of: dt.date, country: str = "", endorser_type: str = "
 def _sql() -> str:
     report, target, cell = ProgressReport._meta.db_table, Target._meta.db_table, PledgeCell._meta.db_table
     latest = (f"SELECT r.id FROM {report} r WHERE r.target_id = t.id AND r.reported_on <= %(as_of)s "
-              "{extra} ORDER BY r.reported_on DESC, r.id DESC LIMIT 1")
+              "{extra} ORDER BY r.reported_on DESC LIMIT 1")  # one report per target and day
     verified = latest.format(extra="AND r.verification = %(verified)s "
                                    "AND (r.verified_at IS NULL OR r.verified_at < %(day_after)s)")
     no_money = "CAST(NULL AS DECIMAL), CAST(NULL AS DECIMAL), CAST(NULL AS DECIMAL)"
+    # PostgreSQL would inline the CTE and run each report lookup twice; materialised, they run once per target.
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     return f"""
 WITH counted (id, endorsement_id, pledged_on) AS ({{counted}}),
-targets AS (
+targets AS {materialized}(
   SELECT t.id, t.pledge_id, t.currency, t.target_value, t.baseline, t.deadline,
          ({latest.format(extra="")}) AS latest_id, ({verified}) AS verified_id
   FROM {target} t WHERE t.pledge_id IN (SELECT id FROM counted)
