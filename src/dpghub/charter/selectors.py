@@ -10,14 +10,12 @@ and is re-exported here: reads go through this module.
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db.models import (
     DateField,
-    DecimalField,
     Exists,
     F,
     Max,
@@ -56,10 +54,6 @@ from dpghub.charter.models import (
 from dpghub.common.authz import is_secretariat
 from dpghub.orgs.enums import MembershipStatus
 from dpghub.orgs.models import Membership
-
-_CENT = decimal.Decimal("0.01")
-_MONEY = DecimalField(max_digits=24, decimal_places=2)
-
 
 # -- visibility ----------------------------------------------------------------------------------------
 
