@@ -210,8 +210,11 @@ def pledge_spec_apply(spec: PledgeSpec, *, actor: Actor, source: str, is_sample:
     changed = False
     if pledge is None:
         pledge = Pledge.objects.create(ref=spec.ref, published_at=timezone.now(), **wanted)
+        pledge.goods.set(sorted(set(spec.good_ids)))
         history_record(actor=actor, action=CharterAction.PLEDGE_CREATE, target=pledge,
-                       changes=history_changes({}, history_snapshot(pledge, _PLEDGE_FIELDS)), data={"ref": spec.ref})
+                       changes=history_changes({}, {**history_snapshot(pledge, _PLEDGE_FIELDS),
+                                                    "goods": sorted(set(spec.good_ids))}),
+                       data={"ref": spec.ref})
         history_record(actor=actor, action=CharterAction.PLEDGE_PUBLISH, target=pledge,
                        changes={"status": {"before": PledgeStatus.DRAFT, "after": PledgeStatus.PUBLISHED}})
         result.counts["pledges created"] += 1

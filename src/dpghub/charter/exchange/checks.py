@@ -62,7 +62,7 @@ def _among(values: list[str], allowed: Iterable[str], what: str) -> list[str]:
     allowed = list(allowed)
     wrong = [value for value in values if value not in allowed]
     if wrong:
-        raise ValueError(_("“%(value)s” is not a %(what)s; use %(allowed)s.")
+        raise ValueError(_("“%(value)s” is not one of the %(what)s: %(allowed)s.")
                          % {"value": "; ".join(wrong), "what": what, "allowed": ", ".join(allowed)})
     return values
 
@@ -71,26 +71,26 @@ def pledge_types(value: str) -> list[str]:
     values = split(value)
     if not values:
         raise ValueError(_("A pledge needs at least one type."))
-    return _among(values, PledgeType.values, _("pledge type"))
+    return _among(values, PledgeType.values, _("pledge types"))
 
 
 def outcomes(value: str) -> list[str]:
     values = split(value)
     if not values:
         raise ValueError(_("A pledge needs at least one outcome."))
-    return _among(values, Outcome.values, _("outcome"))
+    return _among(values, Outcome.values, _("outcomes"))
 
 
 def endorser_type(value: str) -> str:
-    return _among([text(value)], OrganisationType.values, _("endorser type"))[0]
+    return _among([text(value)], OrganisationType.values, _("endorser types"))[0]
 
 
 def status(value: str) -> str:
-    return _among([text(value)], TargetStatus.values, _("status"))[0]
+    return _among([text(value)], TargetStatus.values, _("statuses"))[0]
 
 
 def verification(value: str) -> str:
-    return _among([text(value) or Verification.SELF_REPORTED], Verification.values, _("verification"))[0]
+    return _among([text(value) or Verification.SELF_REPORTED], Verification.values, _("verification values"))[0]
 
 
 def country(value: str) -> str:
