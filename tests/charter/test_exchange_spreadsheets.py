@@ -22,7 +22,14 @@ from dpghub.charter.models import Endorsement, Pledge, PledgeCell, PledgeCountry
 from dpghub.common.history import Actor
 from dpghub.common.models import Activity
 from dpghub.orgs.models import Organisation
-from tests.charter.exchange_data import PLEDGE_HEADER, PLEDGES, REPORT_HEADER, REPORTS, goods_make, pledges_with
+from tests.charter.exchange_data import (
+    PLEDGE_HEADER,
+    PLEDGES,
+    REPORT_HEADER,
+    REPORTS,
+    goods_make,
+    pledges_with,
+)
 
 SYSTEM = Actor.system_job("test")
 
