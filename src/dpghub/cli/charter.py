@@ -117,3 +117,63 @@ def export(format_: str, sheet: str, output: Path | None, include_sample: bool) 
     except ExchangeError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"exported {count} {'activities' if format_ == 'iati' else 'rows'}", err=True)
+
+
+def _source_run(apply, *, as_json: bool) -> None:
+    from dpghub.charter.exchange import ExchangeError
+
+    try:
+        report = apply()
+    except ExchangeError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(json.dumps(report.as_dict(), indent=1, ensure_ascii=False) if as_json else str(report))
+
+
+_types = ["government", "private-sector", "foundation", "civil-society", "international-organisation", "academia"]
+
+
+@charter.command("import-endorsers")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "format_", type=click.Choice(["dpg-letters"]), required=True,
+              help="dpg-letters: signatures.yml of the DPG public letters.")
+@click.option("--default-type", type=click.Choice(_types), default="civil-society", show_default=True,
+              help="Type of an endorser whose name says nothing of its kind (the data has no type).")
+@_dry_run
+@_as_json
+def import_endorsers(file: Path, format_: str, default_type: str, dry_run: bool, as_json: bool) -> None:
+    """Endorsers from a public letter's signatories and supporters, with their source recorded."""
+    django_env.setup()
+    from dpghub.charter.sources import letters_import
+
+    text = file.read_text(encoding="utf-8")
+    _source_run(lambda: letters_import(actor=_actor(), text=text, dry_run=dry_run, default_type=default_type),
+                as_json=as_json)
+
+
+@charter.command("import-flows")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_dry_run
+@_as_json
+def import_flows(file: Path, dry_run: bool, as_json: bool) -> None:
+    """Finance pledges from the IATI COVID-19 flows CSV: commitments as targets, spending as progress."""
+    django_env.setup()
+    from dpghub.charter.sources import flows_import
+
+    text = file.read_text(encoding="utf-8")
+    _source_run(lambda: flows_import(actor=_actor(), text=text, dry_run=dry_run), as_json=as_json)
+
+
+@charter.command("import-guidebook")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--default-type", type=click.Choice(_types), default="foundation", show_default=True,
+              help="Type of a funder whose name says nothing of its kind (the data has no type).")
+@_dry_run
+@_as_json
+def import_guidebook(path: Path, default_type: str, dry_run: bool, as_json: bool) -> None:
+    """Endorsers from the Global Goods Guidebook's key funders (a folder or one record); no pledges: it
+    states no numbers."""
+    django_env.setup()
+    from dpghub.charter.sources import guidebook_import
+
+    _source_run(lambda: guidebook_import(actor=_actor(), path=path, dry_run=dry_run, default_type=default_type),
+                as_json=as_json)

@@ -164,24 +164,26 @@ def endorser_find(name: str, country: str) -> Organisation | None:
     return Organisation.objects.filter(name__iexact=" ".join(name.split()), country=country).order_by("pk").first()
 
 
-def _endorsement_apply(spec: PledgeSpec, *, actor: Actor, source: str, is_sample: bool,
-                       result: ApplyResult) -> Endorsement:
-    organisation = endorser_find(spec.endorser, spec.endorser_country)
+def endorser_apply(*, name: str, type: str, country: str, endorsed_on, actor: Actor, source: str,
+                   is_sample: bool = False, signatory_role: str = "", result: ApplyResult) -> Endorsement:
+    """The endorsement of the organisation called ``name`` in ``country``: created (with the organisation) when
+    missing. An existing one keeps its source; it follows a changed endorsement date only when the same source
+    says so (one dataset never moves the date another one gave)."""
+    organisation = endorser_find(name, country)
     if organisation is None:
-        organisation = organisation_create(actor=actor, name=spec.endorser, type=spec.endorser_type,
-                                           country=spec.endorser_country)
+        organisation = organisation_create(actor=actor, name=name, type=type, country=country)
         result.counts["organisations created"] += 1
     endorsement = Endorsement.objects.filter(organisation=organisation).first()
     if endorsement is None:
-        endorsement = Endorsement.objects.create(organisation=organisation, endorsed_on=spec.endorsed_on,
-                                                 source=source, is_sample=is_sample)
+        endorsement = Endorsement.objects.create(organisation=organisation, endorsed_on=endorsed_on, source=source,
+                                                 is_sample=is_sample, signatory_role=signatory_role[:200])
         history_record(actor=actor, action=CharterAction.ENDORSEMENT_CREATE, target=endorsement,
                        changes=history_changes({}, history_snapshot(endorsement, ["organisation", "endorsed_on",
                                                                                   "source", "is_sample"])))
         result.counts["endorsements created"] += 1
-    elif endorsement.endorsed_on != spec.endorsed_on:
+    elif endorsement.endorsed_on != endorsed_on and endorsement.source == source:
         before = history_snapshot(endorsement, ["endorsed_on"])
-        endorsement.endorsed_on = spec.endorsed_on
+        endorsement.endorsed_on = endorsed_on
         endorsement.save(update_fields=["endorsed_on"])
         history_record(actor=actor, action=CharterAction.ENDORSEMENT_UPDATE, target=endorsement,
                        changes=history_changes(before, history_snapshot(endorsement, ["endorsed_on"])))
@@ -201,7 +203,9 @@ def _derived_write(pledge: Pledge) -> None:
 def pledge_spec_apply(spec: PledgeSpec, *, actor: Actor, source: str, is_sample: bool = False,
                       result: ApplyResult) -> Pledge:
     """Create or update one pledge (published: see docs/charter-spreadsheets.md) with its targets."""
-    endorsement = _endorsement_apply(spec, actor=actor, source=source, is_sample=is_sample, result=result)
+    endorsement = endorser_apply(name=spec.endorser, type=spec.endorser_type, country=spec.endorser_country,
+                                 endorsed_on=spec.endorsed_on, actor=actor, source=source, is_sample=is_sample,
+                                 result=result)
     wanted = {"endorsement": endorsement, "title": spec.title, "description": spec.description,
               "types": list(spec.types), "outcomes": list(spec.outcomes), "countries": list(spec.countries),
               "pledged_on": spec.pledged_on, "status": PledgeStatus.PUBLISHED, "source": source,
