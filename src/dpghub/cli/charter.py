@@ -177,3 +177,24 @@ def import_guidebook(path: Path, default_type: str, dry_run: bool, as_json: bool
 
     _source_run(lambda: guidebook_import(actor=_actor(), path=path, dry_run=dry_run, default_type=default_type),
                 as_json=as_json)
+
+
+@charter.command("sample")
+@click.option("--pledges", type=click.IntRange(1, 100_000), default=60, show_default=True,
+              help="How many sample pledges (every cell of the grid gets some).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed: the same seed makes the same data.")
+@click.option("--remove", is_flag=True, help="Remove all sample data instead.")
+def sample(pledges: int, seed: int, remove: bool) -> None:
+    """Create realistic sample endorsers and pledges linked to real goods, marked as sample everywhere;
+    or remove them all (--remove)."""
+    django_env.setup()
+    from dpghub.charter.exchange import ExchangeError
+    from dpghub.charter.sample import sample_create, sample_remove
+
+    try:
+        counts = sample_remove(actor=_actor()) if remove else sample_create(actor=_actor(), pledges=pledges,
+                                                                            seed=seed)
+    except ExchangeError as exc:
+        raise click.ClickException(exc.message) from None
+    verb = "removed" if remove else "created"
+    click.echo(f"sample data {verb}: " + ", ".join(f"{key}: {value}" for key, value in sorted(counts.items())))
