@@ -113,10 +113,12 @@ def organisation_type_guess(name: str, default: str = OrganisationType.CIVIL_SOC
 
 
 def name_key(name: str) -> str:
-    """A name for de-duplication: accents, case, "&"/"and", a trailing "(ABBR)" and punctuation ignored."""
+    """A name for de-duplication: accents, case, "&"/"and", a leading "The", a trailing "(ABBR)" and punctuation
+    ignored."""
     name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     name = re.sub(r"\([^)]*\)\s*$", "", name).replace("&", " and ")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", name.casefold()).split())
+    key = " ".join(re.sub(r"[^a-z0-9]+", " ", name.casefold()).split())
+    return key.removeprefix("the ")
 
 
 def _clean_name(name: Any) -> str:
