@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from dpghub.api import errors
 from dpghub.api.docs import ServerRenderedDocs
+from dpghub.api.routers.charter import router as charter_router
 from dpghub.api.routers.goods import router as goods_router
 from dpghub.api.routers.people import router as people_router
 
@@ -14,7 +15,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "The registry of digital public goods (search, filters, facet counts and each good's assessments "
-        "with where every value came from), organisations and the history of every object. Reads are "
+        "with where every value came from), organisations, the Charter's endorsers, pledges, progress reports "
+        "and 3 x 5 grid, and the history of every object. Reads are "
         "public; writes need a personal token with the write scope, sent as 'Authorization: Bearer <token>' "
         "(create one on your account page or with 'dpghub tokens create'); 'X-DPGHub-On-Behalf-Of: "
         "<organisation>' names the organisation you act for. No token on a write: 401; a read token or a "
@@ -30,3 +32,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", goods_router)
 api.add_router("/", people_router)
+api.add_router("/", charter_router)

@@ -58,6 +58,14 @@ class ReportingLight(models.TextChoices):
     INACTIVE = "inactive", _("Inactive: no report for two periods")
 
 
+class Gap(models.TextChoices):
+    """A grid cell's gap signal: where nobody pledged anything, or pledges have delivered nothing yet."""
+
+    NONE = "none", _("Pledges with progress")
+    NO_PLEDGE = "no-pledge", _("No pledge")
+    NOTHING_DELIVERED = "nothing-delivered", _("Pledges, but nothing delivered yet")
+
+
 class Ambition(models.TextChoices):
     """The secretariat's rating of a pledge's ambition (after the OGP's independent mechanism)."""
 
@@ -84,6 +92,7 @@ class CharterAction(models.TextChoices):
     PLEDGE_PUBLISH = "charter.pledge.publish", _("Pledge published")
     PLEDGE_WITHDRAW = "charter.pledge.withdraw", _("Pledge withdrawn")
     PLEDGE_RATE = "charter.pledge.rate", _("Pledge rated by the secretariat")
+    PLEDGE_REMIND = "charter.pledge.remind", _("Reminder sent: a progress report is due")
     TARGET_CREATE = "charter.target.create", _("Target added")
     TARGET_UPDATE = "charter.target.update", _("Target changed")
     TARGET_DELETE = "charter.target.delete", _("Target removed")

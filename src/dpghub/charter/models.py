@@ -56,6 +56,8 @@ class Pledge(models.Model):
     pledged_on = models.DateField(_("pledged on"))
     published_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    reminded_for = models.DateField(null=True, blank=True, help_text=_("The due date of a progress report that the "
+                                                                       "endorser was last reminded of."))
     source = models.CharField(max_length=300, blank=True)
     is_sample = models.BooleanField(default=False, db_index=True)
     version = models.PositiveIntegerField(default=0, help_text=_("Raised by each change; an edit names the version "

@@ -1,7 +1,8 @@
 """Import every command module so that each registers itself on the ``dpghub`` group."""
 
 from dpghub.cli import (
-    charter,  # noqa: F401
+    charter,  # noqa: F401  (defines the ``charter`` group; charter_remind adds to it, so import it first)
+    charter_remind,  # noqa: F401
     exporting,  # noqa: F401
     importing,  # noqa: F401
     people,  # noqa: F401

@@ -72,6 +72,11 @@ OPTIONS: tuple[Option, ...] = (
            "before the address must wait (count/period: s, m, h)."),
     Option("SCREENING_ALLOW_LOCAL", False, "Let registry screenings read local paths and file:// URLs "
            "(tests and air-gapped mirrors only; otherwise only https:// repositories are screened).", _bool),
+    Option("CHARTER_REPORTING_PERIOD_DAYS", 182, "Days between the progress reports of a Charter pledge: its light is "
+           "green within one period of its last report, amber (due) in the next, red (overdue) after that, and "
+           "inactive after three periods without a report.", int),
+    Option("CHARTER_REMINDER_DAYS", 14, "Days before a pledge's progress report falls due that `dpghub charter "
+           "remind` tells the endorser's members (once per due date).", int),
 )
 
 _BY_NAME = {option.name: option for option in OPTIONS}

@@ -12,6 +12,11 @@ class NotificationKind(models.TextChoices):
     MEMBERSHIP_REQUESTED = "orgs.membership_requested", _("Someone asks to act for an organisation you administer")
     MEMBERSHIP_DECIDED = "orgs.membership_decided", _("Your request to act for an organisation was decided")
     TOKEN_CREATED = "tokens.token_created", _("An API token was created for your account")
+    CHARTER_REPORT_VERIFIED = "charter.report_verified", _("The secretariat verified a progress report of your "
+                                                           "organisation")
+    CHARTER_EVIDENCE_REQUESTED = "charter.evidence_requested", _("The secretariat asks for more evidence for a "
+                                                                 "progress report of your organisation")
+    CHARTER_REPORT_DUE = "charter.report_due", _("A progress report on a pledge of your organisation is due soon")
 
 
 class EmailStatus(models.TextChoices):

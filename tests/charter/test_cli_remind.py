@@ -1,0 +1,38 @@
+"""`dpghub charter remind --today`: reminders sent once per due date, from the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from click.testing import CliRunner
+from django.test import override_settings
+
+from dpghub.charter.models import Pledge
+from dpghub.notifications.models import Notification
+from tests.charter.helpers import endorse, pledge
+
+
+@pytest.fixture
+def cli(monkeypatch):
+    from dpghub.cli import django_env
+    from dpghub.cli.main import _register
+    from dpghub.cli.main import cli as group
+
+    monkeypatch.setattr(django_env, "setup", lambda **kwargs: None)  # pytest-django set Django up
+    _register()
+    return group
+
+
+@override_settings(DPGHUB_CHARTER_REPORTING_PERIOD_DAYS=182, DPGHUB_CHARTER_REMINDER_DAYS=14)
+def test_remind(world, cli):
+    pledge(endorse(world.org), "due", pledged_on=dt.date(2024, 1, 1))  # due 2024-07-01
+    early = CliRunner().invoke(cli, ["charter", "remind", "--today", "2024-06-16"])
+    assert early.exit_code == 0, early.output
+    assert early.output.startswith("0 pledge(s) fall due for a progress report within 14 days of 2024-06-16")
+    result = CliRunner().invoke(cli, ["charter", "remind", "--today", "2024-06-17"])
+    assert result.output.startswith("1 pledge(s) fall due for a progress report within 14 days of 2024-06-17")
+    again = CliRunner().invoke(cli, ["charter", "remind", "--today", "2024-06-18"])
+    assert again.output.startswith("0 pledge(s)")
+    assert Pledge.objects.get().reminded_for == dt.date(2024, 7, 1)
+    assert sorted(Notification.objects.values_list("person__username", flat=True)) == ["admin", "member"]
