@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dpghub.charter.enums import CharterAction, PledgeStatus, Verification
+from dpghub.charter.errors import CharterError
 from dpghub.charter.models import Endorsement, Pledge, PledgeCell, PledgeCountry, ProgressReport, Target
 from dpghub.common.authz import actor_may, is_secretariat
-from dpghub.common.errors import DomainError, InvalidInput, PermissionDenied
+from dpghub.common.errors import InvalidInput, PermissionDenied
 from dpghub.common.history import Actor, history_changes, history_record, history_snapshot
 from dpghub.orgs.models import Organisation
 from dpghub.orgs.services import organisation_create
@@ -37,8 +38,8 @@ _TARGET_FIELDS = ("unit", "currency", "baseline", "target_value", "deadline")
 _REPORT_FIELDS = ("value", "status", "narrative", "evidence_url", "verification")
 
 
-class ExchangeError(DomainError):
-    """Base class of the Charter's import and export errors."""
+class ExchangeError(CharterError):
+    """Base class of the Charter's import and export errors (each also belongs to one family)."""
 
 
 class ExchangePermissionDenied(ExchangeError, PermissionDenied):

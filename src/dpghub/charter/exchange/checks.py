@@ -1,7 +1,6 @@
 """Checks of single values read from a file: each returns the clean value or raises ValueError(message).
 
-Target rules are in ONE place, :func:`target_errors`, which asks the domain's ``target_check`` when the
-charter services provide it (helper ch-domain), and otherwise applies the same rules itself.
+Target rules are not repeated here: :func:`target_errors` asks the domain's ``target_check``.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from dpghub.catalog.models import Good
 from dpghub.charter.enums import Outcome, PledgeType, TargetStatus, Verification
+from dpghub.charter.services import TargetInput, target_check
 from dpghub.orgs.enums import OrganisationType
 
 from .apply import TargetSpec
@@ -151,26 +151,12 @@ class GoodsIndex:
 
 
 def target_errors(target: TargetSpec, *, pledged_on: dt.date) -> list[tuple[str, str]]:
-    """(column, message) for each broken target rule; the domain's ``target_check`` when it exists."""
-    try:
-        from dpghub.charter.services import TargetInput, target_check
-    except ImportError:
-        return _target_errors_local(target, pledged_on=pledged_on)
+    """(column, message) for each broken target rule: the domain's own ``target_check``, so that a file and a
+    form are held to the same rules."""
     checked = TargetInput(metric=target.metric, unit=target.unit, currency=target.currency,
                           baseline=target.baseline, target_value=target.target_value, deadline=target.deadline)
     return [(_COLUMN.get(name, name), str(message)) for name, message in target_check(checked, pledged_on=pledged_on)]
 
 
+#: The spreadsheet's column for a field of TargetInput, where the names differ.
 _COLUMN = {"target_value": "target"}
-
-
-def _target_errors_local(target: TargetSpec, *, pledged_on: dt.date) -> list[tuple[str, str]]:
-    errors = []
-    if target.currency and target.unit:
-        errors.append(("unit", _("A money target (with a currency) has no unit.")))
-    if not target.currency and not target.unit:
-        errors.append(("unit", _("A target that is not money needs a unit (or a currency for money).")))
-    if target.deadline is not None and target.deadline < pledged_on:
-        errors.append(("deadline", _("The deadline %(deadline)s is before the pledge date %(pledged)s.")
-                       % {"deadline": target.deadline.isoformat(), "pledged": pledged_on.isoformat()}))
-    return errors
