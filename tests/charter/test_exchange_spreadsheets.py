@@ -118,6 +118,13 @@ def test_a_changed_row_updates_the_pledge_and_records_it(goods):
     assert change.changes == {"title": {"before": "Translate QGIS", "after": "Translate QGIS and QField"}}
 
 
+def test_reimport_under_another_file_name_changes_nothing(goods):
+    _import(PLEDGES)
+    again = pledges_import(actor=SYSTEM, stream=io.StringIO(PLEDGES), source="spreadsheet:export-2026.csv")
+    assert dict(again.counts) == {}
+    assert Pledge.objects.get(ref="P-1").source == "spreadsheet:test.csv"
+
+
 def test_bom_is_accepted(goods):
     result = pledges_import(actor=SYSTEM, stream=io.BytesIO(b"\xef\xbb\xbf" + PLEDGES.encode()), source="bom.csv")
     assert result.counts["pledges created"] == 2
@@ -137,6 +144,8 @@ ROW = ("P-3,Gov,government,BR,2025-01-01,Title,,finance,products,qgis,BR,Money,,
     (("2025-01-01", "2025-13-01"), [(5, "endorsed_on")], "“2025-13-01” is not a date (YYYY-MM-DD)."),
     (("100,EUR", "100,EURO"), [(5, "currency")], "“EURO” is not an ISO 4217 currency code."),
     (("100,EUR", "lots,EUR"), [(5, "target")], "“lots” is not a number."),
+    (("100,EUR", "100.005,EUR"), [(5, "target")], "“100.005” has more than two decimals."),
+    (("Title", "T" * 301), [(5, "title")], "At most 300 characters (this cell has 301)."),
     (("government", "ministry"), [(5, "endorser_type")], "“ministry” is not one of the endorser types: government, private-sector, foundation, civil-society, international-organisation, academia."),
 ])
 def test_each_row_error_names_row_column_and_problem(goods, replace, expected, fragment):
@@ -188,6 +197,9 @@ def test_reports_import_and_verification(goods):
     ("P-1,Funding,2025-06-30,1,late,,,", (2, "status"), "“late” is not one of the statuses: not-started, on-track, "
      "at-risk, delayed, completed, withdrawn."),
     ("P-1,Funding,30/06/2025,1,on-track,,,", (2, "reported_on"), "“30/06/2025” is not a date (YYYY-MM-DD)."),
+    ("P-1,Funding,2025-06-30,1,on-track,,ftp://example.org/x,", (2, "evidence_url"),
+     "“ftp://example.org/x” is not a web address (http:// or https://)."),
+    ("P-1,Funding,2025-06-30,1e30,on-track,,,", (2, "value"), "“1e30” is too large."),
     ("P-1,Funding,2025-06-30,1,on-track,,,checked", (2, "verification"), "“checked” is not one of the verification "
      "values: self-reported, verified, more-evidence."),
 ])

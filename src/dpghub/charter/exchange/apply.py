@@ -227,7 +227,9 @@ def pledge_spec_apply(spec: PledgeSpec, *, actor: Actor, source: str, is_sample:
     else:
         before = history_snapshot(pledge, _PLEDGE_FIELDS)
         for name, value in wanted.items():
-            if name != "status":  # an import never re-publishes a withdrawn pledge
+            # an import never re-publishes a withdrawn pledge, and a pledge keeps the source it came from (so
+            # that re-importing an export under another file name changes nothing)
+            if name not in ("status", "source"):
                 setattr(pledge, name, value)
         changes = history_changes(before, history_snapshot(pledge, _PLEDGE_FIELDS))
         if changes:

@@ -11,6 +11,8 @@ import difflib
 from collections.abc import Iterable
 
 import pycountry
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from dpghub.catalog.models import Good
@@ -47,7 +49,39 @@ def number(value: str) -> decimal.Decimal:
         result = None
     if result is None or not result.is_finite():
         raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
+    if result.as_tuple().exponent < -2:
+        raise ValueError(_("“%(value)s” has more than two decimals.") % {"value": value})
+    if abs(result) >= _MAX_NUMBER:
+        raise ValueError(_("“%(value)s” is too large.") % {"value": value})
     return result
+
+
+#: What the database's numbers hold (20 digits, two of them decimals).
+_MAX_NUMBER = decimal.Decimal(10) ** 18
+
+
+def limited(length: int):
+    """A text check: the cell, at most ``length`` characters."""
+    def check(value: str) -> str:
+        value = " ".join(text(value).split())
+        if len(value) > length:
+            raise ValueError(_("At most %(length)d characters (this cell has %(count)d).")
+                             % {"length": length, "count": len(value)})
+        return value
+    return check
+
+
+def web_address(value: str) -> str:
+    value = text(value)
+    if not value:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise ValueError(_("“%(value)s” is not a web address (http:// or https://).") % {"value": value}) from None
+    if len(value) > 500:
+        raise ValueError(_("A web address has at most 500 characters."))
+    return value
 
 
 def optional_number(value: str) -> decimal.Decimal | None:

@@ -94,7 +94,7 @@ def pledges_parse(stream: IO[str] | IO[bytes]) -> tuple[list[PledgeSpec], list[R
     first_cells: dict[str, tuple[int, dict[str, str]]] = {}
     for number, cells in rows:
         row = _Row(number, cells, errors)
-        ref = row.get("ref", required=True)
+        ref = row.get("ref", checks.limited(100), required=True)
         if not ref:
             continue
         if ref in first_cells:
@@ -129,11 +129,11 @@ def pledges_parse(stream: IO[str] | IO[bytes]) -> tuple[list[PledgeSpec], list[R
 def _pledge_row(row: _Row, ref: str, goods: checks.GoodsIndex) -> PledgeSpec | None:
     before = len(row.errors)
     values = {
-        "endorser": row.get("endorser", required=True),
+        "endorser": row.get("endorser", checks.limited(300), required=True),
         "endorser_type": row.get("endorser_type", checks.endorser_type, required=True),
         "endorser_country": row.get("endorser_country", lambda v: checks.country(v) if v.strip() else ""),
         "endorsed_on": row.get("endorsed_on", checks.date, required=True),
-        "title": row.get("title", required=True),
+        "title": row.get("title", checks.limited(300), required=True),
         "description": row.get("description"),
         "types": row.get("types", checks.pledge_types),
         "outcomes": row.get("outcomes", checks.outcomes),
@@ -151,7 +151,7 @@ def _target_row(row: _Row) -> TargetSpec | None:
         return None  # a pledge without a target yet
     before = len(row.errors)
     values = {
-        "metric": row.get("metric", required=True),
+        "metric": row.get("metric", checks.limited(200), required=True),
         "unit": row.get("unit"),
         "baseline": row.get("baseline", checks.optional_number),
         "target_value": row.get("target", checks.number, required=True),
@@ -186,13 +186,13 @@ def reports_parse(stream: IO[str] | IO[bytes]) -> tuple[list[ReportSpec], list[R
         row = _Row(number, cells, errors)
         before = len(errors)
         values = {
-            "ref": row.get("pledge_ref", required=True),
-            "metric": row.get("metric", required=True),
+            "ref": row.get("pledge_ref", checks.limited(100), required=True),
+            "metric": row.get("metric", checks.limited(200), required=True),
             "reported_on": row.get("reported_on", checks.date, required=True),
             "value": row.get("value", checks.number, required=True),
             "status": row.get("status", checks.status, required=True),
             "narrative": row.get("narrative"),
-            "evidence_url": row.get("evidence_url"),
+            "evidence_url": row.get("evidence_url", checks.web_address),
             "verification": row.get("verification", checks.verification),
         }
         if len(errors) != before:
