@@ -109,6 +109,14 @@ def test_dry_run_reports_what_would_change_and_changes_nothing(goods):
     assert _state() == before
 
 
+def test_reports_dry_run_changes_nothing(goods):
+    _import(PLEDGES)
+    before = _state()
+    result = _reports(REPORTS, dry_run=True)
+    assert (result.dry_run, dict(result.counts)) == (True, {"reports created": 3})
+    assert _state() == before
+
+
 def test_a_changed_row_updates_the_pledge_and_records_it(goods):
     _import(PLEDGES)
     result = _import(PLEDGES.replace("Translate QGIS", "Translate QGIS and QField"))

@@ -57,7 +57,9 @@ _TITLES = {
 _COUNT_TARGETS = (("Developers trained", "people"), ("Deployments live", "deployments"),
                   ("Languages added", "languages"), ("Agencies onboarded", "agencies"),
                   ("Upstream contributions merged", "pull requests"))
-_CURRENCIES = ("USD", "EUR", "GBP", "KES", "INR", "BRL")
+#: The currency a sample endorser funds in: its country's, else US dollars (international bodies, others).
+_CURRENCIES = {"KE": "KES", "IN": "INR", "BR": "BRL", "GB": "GBP", "NL": "EUR", "DE": "EUR", "FR": "EUR",
+               "NO": "NOK", "CH": "CHF", "ZA": "ZAR", "NG": "NGN", "MX": "MXN"}
 
 
 class SampleExists(ExchangeError, Conflict):
@@ -111,7 +113,7 @@ def sample_create(*, actor: Actor, pledges: int = 60, seed: int = 1, today: dt.d
         deadline = pledged_on + dt.timedelta(days=rng.choice((365, 540, 730)))
         if kind == PledgeType.FINANCE:
             target = Target.objects.create(pledge=pledge, metric=_("Funding disbursed"),
-                                           currency=rng.choice(_CURRENCIES), baseline=decimal.Decimal(0),
+                                           currency=_CURRENCIES.get(country, "USD"), baseline=decimal.Decimal(0),
                                            target_value=_decimal(rng.choice((1, 2, 5, 10)) * 100_000),
                                            deadline=deadline)
         else:
