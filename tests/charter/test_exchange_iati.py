@@ -36,7 +36,7 @@ def test_iati_export_is_valid_and_has_commitment_and_disbursements(loaded):
              t.find("description").findtext("narrative")) for t in activity.findall("transaction")]
     assert rows == [
         ("2", "2025-02-01", "1000000", "Committed: Funding"),
-        ("3", "2025-06-30", "250000", "Funding, cumulative 250000.00 USD as of 2025-06-30 (Verified by the secretariat)"),
+        ("3", "2025-06-30", "250000", "Funding, cumulative 250000 USD as of 2025-06-30 (Verified by the secretariat)"),
         ("3", "2025-12-31", "150000.50", "Funding, cumulative 400000.50 USD as of 2025-12-31 (Self-reported)"),
     ]
 

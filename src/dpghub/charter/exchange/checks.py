@@ -28,13 +28,13 @@ def text(value: str | None) -> str:
 
 
 def date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text(value)) if len(text(value)) == 10 else _bad_date(value)
-    except ValueError:
-        return _bad_date(value)
-
-
-def _bad_date(value: str) -> dt.date:
+    """A ``YYYY-MM-DD`` date (only that form: ``fromisoformat`` alone would also take ``20250630``)."""
+    value = text(value)
+    if len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     raise ValueError(_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value})
 
 

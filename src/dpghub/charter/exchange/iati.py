@@ -50,7 +50,7 @@ def _activity(pledge: Pledge) -> iati.Activity | None:
             transactions.append(iati.Transaction(
                 iati.DISBURSEMENT, report.reported_on, report.value - previous, target.currency,
                 _("%(metric)s, cumulative %(value)s %(currency)s as of %(date)s (%(verification)s)")
-                % {"metric": target.metric, "value": report.value, "currency": target.currency,
+                % {"metric": target.metric, "value": iati.amount_text(report.value), "currency": target.currency,
                    "date": report.reported_on.isoformat(), "verification": label}))
             previous = report.value
         completed = completed and bool(reports) and reports[-1].status == TargetStatus.COMPLETED

@@ -63,7 +63,8 @@ def _narrative(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Elem
     return element
 
 
-def _amount(value: decimal.Decimal) -> str:
+def amount_text(value: decimal.Decimal) -> str:
+    """A decimal as IATI writes it: two decimals, or none for a whole number."""
     text = format(value.quantize(decimal.Decimal("0.01")), "f")
     return text[:-3] if text.endswith(".00") else text
 
@@ -94,7 +95,7 @@ def _activity(parent: ET.Element, activity: Activity) -> None:
         ET.SubElement(item, "transaction-date", **{"iso-date": transaction.date.isoformat()})
         value = ET.SubElement(item, "value", currency=transaction.currency,
                               **{"value-date": transaction.date.isoformat()})
-        value.text = _amount(transaction.value)
+        value.text = amount_text(transaction.value)
         if transaction.description:
             _narrative(item, "description", transaction.description)
 
