@@ -113,7 +113,7 @@ def test_a_pledge_through_its_life(client, world):
     assert detail["targets"][0]["latest"]["value"] == detail["targets"][0]["verified"]["value"] == "1200.50"
     # verified today: as of the report's own date it was still self-reported
     then = client.get("/api/v1/pledges/moh-ke-1", {"as_of": "2024-03-01"}).json()["targets"][0]
-    assert (then["latest"]["verification"], then["verified"]) == ("verified", None)
+    assert (then["latest"]["verification"], then["verified"]) == ("self-reported", None)
     assert detail["ratings"][0]["ambition"] == "modest"
     assert [e["id"] for e in client.get("/api/v1/endorsers").json()] == ["moh-ke"]
     assert [p["id"] for p in client.get("/api/v1/endorsers/moh-ke").json()["pledges"]] == ["moh-ke-1"]

@@ -188,4 +188,4 @@ def test_the_grid_takes_a_fixed_number_of_queries(world):
         report(target(other, "money", 10, currency="USD"), D(2024, 2, 1), 1)
         report(target(other, "people", 10), D(2024, 3, 1), 1)
     assert charter_grid(viewer=None, as_of=END).totals.pledges == 3
-    assert _grid_queries() == one == 4
+    assert _grid_queries() == one == 1

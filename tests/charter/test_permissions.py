@@ -31,6 +31,8 @@ from dpghub.charter.services import (
     report_submit,
     report_verify,
     target_add,
+    target_remove,
+    target_update,
 )
 from dpghub.common.models import Activity, Job
 from dpghub.notifications.models import Notification
@@ -48,7 +50,7 @@ def _published(w):
 def _setup(w):
     """world.org has endorsed, with a draft and a published pledge that has a target and a report."""
     endorsement = endorse(w.org)
-    pledge(endorsement, "draft", status="draft")
+    target(pledge(endorsement, "draft", status="draft"), "draft target", 5)
     published = pledge(endorsement, "pub")
     report(target(published, "people trained", 100), DAY, 10)
 
@@ -65,6 +67,10 @@ CALLS = {
     "pledge_withdraw": lambda w, a: pledge_withdraw(actor=a, pledge=_published(w)),
     "target_add": lambda w, a: target_add(actor=a, pledge=_published(w),
                                           target=TargetInput(metric="countries", unit="countries", target_value=3)),
+    "target_update": lambda w, a: target_update(
+        actor=a, target=Target.objects.get(metric="draft target"),
+        changes=TargetInput(metric="draft target", unit="people", target_value=8)),
+    "target_remove": lambda w, a: target_remove(actor=a, target=Target.objects.get(metric="draft target")),
     "report_submit": lambda w, a: report_submit(actor=a, target=_published(w).targets.get(), reported_on=DAY.replace(month=3),
                                                 value=20, status="on-track"),
     "report_verify": lambda w, a: report_verify(actor=a, report=ProgressReport.objects.get()),
@@ -91,6 +97,8 @@ ALLOWED = {
     "pledge_publish": MEMBERS,
     "pledge_withdraw": MEMBERS,
     "target_add": MEMBERS,
+    "target_update": MEMBERS,
+    "target_remove": MEMBERS,
     "report_submit": MEMBERS,
     "report_verify": {"secretariat", "system"},
     "report_request_evidence": {"secretariat", "system"},

@@ -648,10 +648,10 @@ def charter_reminders_send(*, today: dt.date) -> int:
             locked = _locked_pledge(pledge)
             if locked.reminded_for == due_on or locked.status != PledgeStatus.PUBLISHED:
                 continue
-            locked.reminded_for = due_on
+            previous, locked.reminded_for = locked.reminded_for, due_on
             locked.save(update_fields=["reminded_for"])
             history_record(actor=actor, action=CharterAction.PLEDGE_REMIND, target=locked,
-                           changes={"reminded_for": {"before": None, "after": due_on}})
+                           changes={"reminded_for": {"before": previous, "after": due_on}})
             values = {"pledge": locked.title, "date": due_on.isoformat()}
             notify(people=_members(locked.endorsement.organisation), kind=NotificationKind.CHARTER_REPORT_DUE,
                    subject=_("Progress report due by %(date)s: %(pledge)s") % values,

@@ -35,6 +35,7 @@ from dpghub.charter.selectors import (
     pledge_targets,
     pledges_list,
     report_get,
+    report_verification_as_of,
 )
 from dpghub.charter.services import (
     MilestoneInput,
@@ -284,12 +285,13 @@ def _summary(pledge: Pledge) -> dict:
             "pledged_on": pledge.pledged_on, "version": pledge.version}
 
 
-def _report(report: ProgressReport | None, metric: str | None = None) -> dict | None:
+def _report(report: ProgressReport | None, metric: str | None = None, as_of: dt.date | None = None) -> dict | None:
     if report is None:
         return None
     return {"id": report.pk, "metric": metric or report.target.metric, "reported_on": report.reported_on,
             "value": _money(report.value), "status": report.status, "narrative": report.narrative,
-            "evidence_url": report.evidence_url, "verification": report.verification}
+            "evidence_url": report.evidence_url,
+            "verification": report_verification_as_of(report=report, as_of=as_of).value}
 
 
 def _detail(pledge: Pledge, as_of: dt.date | None = None) -> dict:
@@ -300,7 +302,8 @@ def _detail(pledge: Pledge, as_of: dt.date | None = None) -> dict:
         "baseline": _money(s.target.baseline), "target_value": _money(s.target.target_value),
         "deadline": s.target.deadline,
         "milestones": [{"title": m.title, "due_on": m.due_on, "done_on": m.done_on} for m in milestones[s.target.pk]],
-        "latest": _report(s.latest, s.target.metric), "verified": _report(s.verified, s.target.metric),
+        "latest": _report(s.latest, s.target.metric, state.as_of),
+        "verified": _report(s.verified, s.target.metric, state.as_of),
         "late": s.is_late,
     } for s in state.targets]
     goods = list(pledge.goods.order_by("slug").values_list("slug", flat=True))

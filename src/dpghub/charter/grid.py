@@ -1,0 +1,241 @@
+"""The 3 x 5 grid in one SQL query, whatever the number of pledges and reports.
+
+Definitions (ARCHITECTURE.md, "Charter"), all as of a date:
+
+- a pledge is **counted** when it is published (or was withdrawn after the date) and was made on or before it;
+- a target's **latest report** is its report with the latest ``reported_on`` not after the date; its
+  **verified report** the latest such report that the secretariat verified on or before the date;
+- a pledge is **late** when a target's deadline is before the date and the target's latest report is not
+  "completed" (or there is none); **completed** when it has targets and every latest report is "completed";
+- **overdue**: the pledge's latest report (or, never reported, the day it was made) is more than two
+  reporting periods old (light red or inactive);
+- a cell's **gap**: no pledge, or nothing delivered (no latest report of its pledges' targets is "completed"
+  or above the target's baseline, 0 without one);
+- **finance**: per currency, the sum of money targets' values (``pledged``), of their latest reported values
+  (``reported``, verified or not) and of their verified values (``reported_verified``).
+
+How it scales: the query reads the counted pledges once (the ORM's own filter, embedded), finds each of
+their targets' latest and verified report with a correlated ``LIMIT 1`` on the (target, reported_on) index,
+folds targets into one row per pledge, then aggregates per cell and in total, all in the database (a CTE,
+evaluated once). Portable SQL: SQLite and PostgreSQL run the same text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from dpghub.catalog.models import Good
+from dpghub.charter.enums import Gap, Outcome, PledgeStatus, PledgeType, TargetStatus, Verification
+from dpghub.charter.models import Pledge, PledgeCell, PledgeCountry, ProgressReport, Target
+
+_CENT = decimal.Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class FinanceLine:
+    """Money pledged and reported in one currency (never summed across currencies)."""
+
+    currency: str
+    pledged: decimal.Decimal
+    reported: decimal.Decimal
+    reported_verified: decimal.Decimal
+
+
+@dataclass(frozen=True)
+class Cell:
+    type: PledgeType
+    outcome: Outcome
+    pledges: int
+    endorsers: int
+    finance: list[FinanceLine]
+    completed: int
+    late: int
+    overdue: int
+    gap: Gap
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The whole grid, each pledge counted once."""
+
+    pledges: int
+    endorsers: int
+    finance: list[FinanceLine]
+    completed: int
+    late: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Grid:
+    as_of: dt.date
+    cells: list[Cell]
+    totals: Totals
+
+    def cell(self, type: str, outcome: str) -> Cell:
+        return next(c for c in self.cells if c.type == type and c.outcome == outcome)
+
+
+def day_after(as_of: dt.date) -> dt.datetime:
+    """The first instant after ``as_of`` (for "on or before the date" on date-times)."""
+    return timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min))
+
+
+def good_pk(good: Any) -> int | None:
+    if good is None or good == "":
+        return None
+    return good.pk if isinstance(good, Good) else int(good)
+
+
+def counted_pledges(*, as_of: dt.date, country: str = "", endorser_type: str = "", good: Any = None,
+                    endorsement: Any = None) -> QuerySet[Pledge]:
+    """The pledges the grid counts as of ``as_of``, filtered."""
+    pledges = Pledge.objects.filter(
+        Q(status=PledgeStatus.PUBLISHED) | Q(status=PledgeStatus.WITHDRAWN, withdrawn_at__gte=day_after(as_of)),
+        pledged_on__lte=as_of)
+    if country:
+        pledges = pledges.filter(Exists(PledgeCountry.objects.filter(pledge=OuterRef("pk"), country=country.upper())))
+    if endorser_type:
+        pledges = pledges.filter(endorsement__organisation__type=endorser_type)
+    if endorsement is not None:
+        pledges = pledges.filter(endorsement=endorsement)
+    pk = good_pk(good)
+    if pk is not None:
+        pledges = pledges.filter(Exists(Pledge.goods.through.objects.filter(pledge_id=OuterRef("pk"), good_id=pk)))
+    return pledges
+
+
+def _sql() -> str:
+    report, target, cell = ProgressReport._meta.db_table, Target._meta.db_table, PledgeCell._meta.db_table
+    latest = (f"SELECT r.id FROM {report} r WHERE r.target_id = t.id AND r.reported_on <= %(as_of)s "
+              "{extra} ORDER BY r.reported_on DESC LIMIT 1")  # one report per target and day
+    verified = latest.format(extra="AND r.verification = %(verified)s "
+                                   "AND (r.verified_at IS NULL OR r.verified_at < %(day_after)s)")
+    no_money = "CAST(NULL AS DECIMAL), CAST(NULL AS DECIMAL), CAST(NULL AS DECIMAL)"
+    # PostgreSQL would inline the CTE and run each report lookup twice; materialised, they run once per target.
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    return f"""
+WITH counted (id, endorsement_id, pledged_on) AS ({{counted}}),
+targets AS {materialized}(
+  SELECT t.id, t.pledge_id, t.currency, t.target_value, t.baseline, t.deadline,
+         ({latest.format(extra="")}) AS latest_id, ({verified}) AS verified_id
+  FROM {target} t WHERE t.pledge_id IN (SELECT id FROM counted)
+),
+target_state AS (
+  SELECT s.id, s.pledge_id, s.currency, s.target_value, s.baseline, s.deadline,
+         lr.value AS latest_value, lr.status AS latest_status, lr.reported_on AS latest_on,
+         vr.value AS verified_value
+  FROM targets s LEFT JOIN {report} lr ON lr.id = s.latest_id LEFT JOIN {report} vr ON vr.id = s.verified_id
+),
+pledge_state AS (
+  SELECT c.id, c.endorsement_id,
+         CASE WHEN COALESCE(MAX(s.latest_on), c.pledged_on) < %(overdue_before)s THEN 1 ELSE 0 END AS overdue,
+         MAX(CASE WHEN s.deadline < %(as_of)s AND (s.latest_status IS NULL OR s.latest_status <> %(completed)s)
+                  THEN 1 ELSE 0 END) AS late,
+         CASE WHEN COUNT(s.id) > 0 AND MIN(CASE WHEN s.latest_status = %(completed)s THEN 1 ELSE 0 END) = 1
+              THEN 1 ELSE 0 END AS completed,
+         MAX(CASE WHEN s.latest_status = %(completed)s OR s.latest_value > COALESCE(s.baseline, 0)
+                  THEN 1 ELSE 0 END) AS delivered
+  FROM counted c LEFT JOIN target_state s ON s.pledge_id = c.id
+  GROUP BY c.id, c.endorsement_id, c.pledged_on
+)
+SELECT 'cell', g.type, g.outcome, NULL, COUNT(*), COUNT(DISTINCT p.endorsement_id), SUM(p.completed), SUM(p.late),
+       SUM(p.overdue), SUM(p.delivered), {no_money}
+  FROM pledge_state p JOIN {cell} g ON g.pledge_id = p.id GROUP BY g.type, g.outcome
+UNION ALL
+SELECT 'total', NULL, NULL, NULL, COUNT(*), COUNT(DISTINCT p.endorsement_id), SUM(p.completed), SUM(p.late),
+       SUM(p.overdue), SUM(p.delivered), {no_money}
+  FROM pledge_state p
+UNION ALL
+SELECT 'money', g.type, g.outcome, s.currency, NULL, NULL, NULL, NULL, NULL, NULL,
+       SUM(s.target_value), SUM(s.latest_value), SUM(s.verified_value)
+  FROM target_state s JOIN {cell} g ON g.pledge_id = s.pledge_id WHERE s.currency <> ''
+  GROUP BY g.type, g.outcome, s.currency
+UNION ALL
+SELECT 'money', NULL, NULL, s.currency, NULL, NULL, NULL, NULL, NULL, NULL,
+       SUM(s.target_value), SUM(s.latest_value), SUM(s.verified_value)
+  FROM target_state s WHERE s.currency <> '' GROUP BY s.currency
+"""
+
+
+def _money(value: Any) -> decimal.Decimal:
+    return decimal.Decimal(str(value or 0)).quantize(_CENT)
+
+
+def charter_grid(
+    *, viewer: Any, as_of: dt.date | None = None, country: str = "", endorser_type: str = "", good: Any = None,
+    endorsement: Any = None,
+) -> Grid:
+    """The 3 x 5 grid as of ``as_of`` (default today): 15 cells in type x outcome order, and the totals.
+
+    Filters make the per-country (pledges concerning the country), per-endorser-type, per-endorser and
+    per-good views; ``as_of`` in the past shows the grid as it stood that day. Only published pledges count,
+    so the grid is the same for every viewer. One query.
+    """
+    as_of = as_of or timezone.localdate()
+    counted = counted_pledges(as_of=as_of, country=country, endorser_type=endorser_type, good=good,
+                              endorsement=endorsement)
+    counted_sql, counted_params = counted.values_list("id", "endorsement_id", "pledged_on").order_by().query.sql_with_params()
+    ops = connection.ops
+    named = {
+        "as_of": ops.adapt_datefield_value(as_of),
+        "overdue_before": ops.adapt_datefield_value(
+            as_of - dt.timedelta(days=2 * int(settings.DPGHUB_CHARTER_REPORTING_PERIOD_DAYS))),
+        "day_after": ops.adapt_datetimefield_value(day_after(as_of)),
+        "completed": TargetStatus.COMPLETED.value,
+        "verified": Verification.VERIFIED.value,
+    }
+    # The embedded ORM query uses positional %s; turn the named parameters positional in order of use.
+    template = _sql()
+    head, _sep, tail = template.partition("{counted}")
+    params: list[Any] = []
+    sql_parts = []
+    for part, embedded in ((head, None), (None, counted_sql), (tail, None)):
+        if embedded is not None:
+            sql_parts.append(embedded)
+            params.extend(counted_params)
+            continue
+        pieces = part.split("%(")
+        sql_parts.append(pieces[0])
+        for piece in pieces[1:]:
+            name, _close, rest = piece.partition(")s")
+            params.append(named[name])
+            sql_parts.append("%s" + rest)
+    with connection.cursor() as cursor:
+        cursor.execute("".join(sql_parts), params)
+        rows = cursor.fetchall()
+
+    counts: dict[tuple[str, str] | None, tuple] = {}
+    finance: dict[tuple[str, str] | None, list[FinanceLine]] = {}
+    for kind, type_, outcome, currency, *numbers in rows:
+        key = (type_, outcome) if type_ is not None else None
+        if kind == "money":
+            pledged, reported, verified = numbers[6:]
+            finance.setdefault(key, []).append(FinanceLine(currency=currency, pledged=_money(pledged),
+                                                           reported=_money(reported),
+                                                           reported_verified=_money(verified)))
+        else:
+            counts[key] = tuple(int(n or 0) for n in numbers[:6])
+    for lines in finance.values():
+        lines.sort(key=lambda line: line.currency)
+
+    cells = []
+    for type_ in PledgeType:
+        for outcome in Outcome:
+            key = (type_.value, outcome.value)
+            pledges, endorsers, completed, late, overdue, delivered = counts.get(key, (0, 0, 0, 0, 0, 0))
+            gap = Gap.NO_PLEDGE if not pledges else Gap.NOTHING_DELIVERED if not delivered else Gap.NONE
+            cells.append(Cell(type=type_, outcome=outcome, pledges=pledges, endorsers=endorsers,
+                              finance=finance.get(key, []), completed=completed, late=late, overdue=overdue, gap=gap))
+    pledges, endorsers, completed, late, overdue, _delivered = counts.get(None, (0, 0, 0, 0, 0, 0))
+    totals = Totals(pledges=pledges, endorsers=endorsers, finance=finance.get(None, []), completed=completed,
+                    late=late, overdue=overdue)
+    return Grid(as_of=as_of, cells=cells, totals=totals)
