@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dpghub.catalog.models import Good
+from dpghub.catalog.models import Good, GoodOrganisation
+from dpghub.catalog.models import Organisation as CatalogOrganisation
 from dpghub.charter.enums import CharterAction, TargetStatus, Verification
 from dpghub.charter.exchange import ExchangeError
 from dpghub.charter.models import Endorsement, Pledge, ProgressReport
@@ -44,7 +45,12 @@ def _flows(**kwargs):
 
 
 def test_letters_make_endorsers_with_source_and_role_not_names(db):
-    Good.objects.create(slug="qgis", name="QGIS")
+    qgis = Good.objects.create(slug="qgis", name="QGIS")
+    globaleaks = Good.objects.create(slug="globaleaks", name="GlobaLeaks")
+    owner = CatalogOrganisation.objects.create(name="GLOBALEAKS", normalized_name="globaleaks")
+    GoodOrganisation.objects.create(good=globaleaks, organisation=owner, role="owner")
+    GoodOrganisation.objects.create(good=qgis, organisation=CatalogOrganisation.objects.create(name="QGIS", normalized_name="qgis"),
+                                    role="owner")
     report = _letters()
     names = sorted(Organisation.objects.values_list("name", flat=True))
     assert names == ["Bangladesh NGOs Network for Radio and Communication (BNNRC)", "GlobaLeaks",
@@ -58,7 +64,11 @@ def test_letters_make_endorsers_with_source_and_role_not_names(db):
     assert report.notes["organisations written as a list of fields (merged)"] == 1
     assert report.notes["organisations without a web address"] == 2
     assert report.details["goods_of_endorsers"]["OPENGIS.ch"] == ["qgis"]
-    assert report.notes["registry links not matching a registered good"] == 5  # 6 links, qgis registered
+    assert report.notes["registry links not matching a registered good"] == 4  # 6 links, 2 goods registered
+    # the same name is the same organisation; OPENGIS.ch stands for QGIS but is not the owner "QGIS"
+    assert list(Organisation.objects.get(name="GlobaLeaks").catalog_organisations.all()) == [owner]
+    assert not Organisation.objects.get(name="OPENGIS.ch").catalog_organisations.exists()
+    assert report.result.counts["endorsers linked to the registry's owners"] == 1
     assert Organisation.objects.get(name="Open Knowledge Brasil").type == "civil-society"
 
 

@@ -30,7 +30,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from dpghub.catalog.models import Good
+from dpghub.catalog.enums import OrganisationRole
+from dpghub.catalog.models import Good, GoodOrganisation
 from dpghub.charter.enums import Outcome, PledgeType, TargetStatus, Verification
 from dpghub.charter.exchange.apply import (
     ApplyResult,
@@ -48,6 +49,8 @@ from dpghub.charter.models import Target
 from dpghub.common.errors import InvalidInput
 from dpghub.common.history import Actor
 from dpghub.orgs.enums import OrganisationType
+from dpghub.orgs.models import Organisation
+from dpghub.orgs.services import organisation_link_catalog
 
 LETTERS_SOURCE = "dpg-public-letters: DPG sustainability letter (CC BY-SA 4.0)"
 #: The letter carries no date; the snapshot of the letters repository is of this day (README of the data).
@@ -193,15 +196,33 @@ def letters_import(*, actor: Actor, text: str, dry_run: bool = False,
         for entry in entries:
             kind, guessed = organisation_type_guess(entry["name"], default_type)
             report.notes["types guessed from the name" if guessed else "types defaulted"] += 1
-            endorser_apply(name=entry["name"], type=kind, country="", endorsed_on=LETTERS_SNAPSHOT, actor=actor,
-                           source=LETTERS_SOURCE, signatory_role=entry["role"], result=report.result)
+            endorsement = endorser_apply(name=entry["name"], type=kind, country="", endorsed_on=LETTERS_SNAPSHOT,
+                                         actor=actor, source=LETTERS_SOURCE, signatory_role=entry["role"],
+                                         result=report.result)
             matched = [slug for slug in entry["slugs"] if slug in goods]
             report.notes["registry links not matching a registered good"] += len(entry["slugs"]) - len(matched)
             linked[entry["name"]] = matched
+            _link_registry_owners(endorsement.organisation, matched, actor=actor, report=report)
         report.details["goods_of_endorsers"] = linked
         return len(entries)
 
     return _run("letters", LETTERS_SOURCE, actor, dry_run, work)
+
+
+def _link_registry_owners(organisation: Organisation, slugs: list[str], *, actor: Actor,
+                          report: SourceReport) -> None:
+    """Say which of the registry's owner records this endorser is: an owner of one of its goods with the same
+    name (by :func:`name_key`). A differently named owner is left alone: the letter names who signed, the
+    registry who owns, and a company that stands for a good is not its owner."""
+    key = name_key(organisation.name)
+    owners = {pk for pk, name in GoodOrganisation.objects.filter(
+        good__slug__in=slugs, role=OrganisationRole.OWNER).values_list("organisation_id", "organisation__name")
+        if name_key(name) == key}
+    current = set(organisation.catalog_organisations.values_list("pk", flat=True))
+    if owners - current:
+        organisation_link_catalog(actor=actor, organisation=organisation,
+                                  catalog_organisation_ids=sorted(owners | current))
+        report.result.counts["endorsers linked to the registry's owners"] += 1
 
 
 # --- IATI COVID-19 flows ------------------------------------------------------------------------------------
