@@ -1,6 +1,7 @@
 """Import every command module so that each registers itself on the ``dpghub`` group."""
 
 from dpghub.cli import (
+    charter,  # noqa: F401  (defines the ``charter`` group; charter_remind adds to it, so import it first)
     charter_remind,  # noqa: F401
     exporting,  # noqa: F401
     importing,  # noqa: F401
