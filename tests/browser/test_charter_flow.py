@@ -14,7 +14,7 @@ from tests.browser.test_accessibility import OPEN_DETAILS, RUN_AXE, _console_err
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-password"  # noqa: S105 - a test account's
+PASSWORD = "a-long-password"
 
 
 def _check_axe(browser, axe_source):

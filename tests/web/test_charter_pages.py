@@ -243,7 +243,10 @@ def test_the_pledge_form_guides_then_saves_a_draft(client, charter, world):
                                                                 "t2-target_value": "5", "save": "1"})
     assert bad.status_code == 400
     assert "“XYZ” is not an ISO 4217 currency code" in bad.content.decode() and Pledge.objects.count() == 2
-    data.update({"goods": "dhis2", "t1-deadline": "2027-06-30", "save": "1"})
+    no_due = client.post("/charter/pledges/new/?endorser=moh-ke", {**data, "t1-milestone": "Curriculum", "save": "1"})
+    assert no_due.status_code == 400 and "A milestone needs a title and the date it is due" in no_due.content.decode()
+    data.update({"goods": "dhis2", "t1-deadline": "2027-06-30", "t1-milestone": "Curriculum ready",
+                 "t1-milestone_due": "2026-03-31", "save": "1"})
     response = client.post("/charter/pledges/new/?endorser=moh-ke", data)
     pledge = Pledge.objects.get(title="Train health workers")
     assert response.status_code == 302 and response["Location"] == f"/charter/pledges/{pledge.ref}/"
@@ -252,6 +255,8 @@ def test_the_pledge_form_guides_then_saves_a_draft(client, charter, world):
     target = pledge.targets.get()
     assert (target.metric, target.unit, target.target_value, target.deadline) == (
         "People trained", "people", Decimal("500.00"), dt.date(2027, 6, 30))
+    assert list(target.milestones.values_list("title", "due_on")) == [("Curriculum ready", dt.date(2026, 3, 31))]
+    assert "Curriculum ready" in client.get(f"/charter/pledges/{pledge.ref}/").content.decode()
 
 
 def test_pledge_form_is_for_the_endorsers_members(client, charter, world):
@@ -317,7 +322,11 @@ def test_withdraw_and_wrong_actions(client, charter, world):
 def test_endorse_form_for_org_admins(client, world):
     client.force_login(world.people["member"])
     assert client.get("/charter/endorse/moh-ke/").status_code == 403
+    html = client.get("/charter/endorsers/").content.decode()
+    assert "has not endorsed the Charter; its administrators may" in html and "/charter/endorse/" not in html
     client.force_login(world.people["admin"])
+    assert 'href="/charter/endorse/moh-ke/">Endorse the Charter for Ministry of Health</a>' in (
+        client.get("/charter/endorsers/").content.decode())
     bad = client.post("/charter/endorse/moh-ke/", {"endorsed_on": "3000-01-01"})
     assert bad.status_code == 400 and "This date is in the future." in bad.content.decode()
     response = client.post("/charter/endorse/moh-ke/", {"endorsed_on": "2025-02-01", "signatory_role": "Minister",
@@ -326,5 +335,7 @@ def test_endorse_form_for_org_admins(client, world):
     endorsement = Endorsement.objects.get()
     assert (endorsement.endorsed_on, endorsement.signatory_role, endorsement.statement) == (
         dt.date(2025, 2, 1), "Minister", "Yes.")
+    assert 'href="/charter/pledges/new/?endorser=moh-ke">Register a pledge for Ministry of Health</a>' in (
+        client.get("/charter/endorsers/").content.decode())
     again = client.post("/charter/endorse/moh-ke/", {"endorsed_on": "2025-02-01"})
     assert again.status_code == 400 and "has already endorsed the Charter" in again.content.decode()

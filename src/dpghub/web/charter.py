@@ -55,6 +55,7 @@ from dpghub.charter.selectors import (
     report_verification_as_of,
 )
 from dpghub.charter.services import (
+    MilestoneInput,
     TargetInput,
     endorsement_create,
     pledge_create,
@@ -74,7 +75,7 @@ from dpghub.common.selectors import history_of
 from dpghub.core.countries import country_name
 from dpghub.orgs.enums import OrganisationType
 from dpghub.orgs.errors import OrganisationNotFound
-from dpghub.orgs.selectors import organisation_get
+from dpghub.orgs.selectors import organisation_get, person_organisations
 
 #: How many target rows the pledge form offers; empty rows are ignored.
 TARGET_ROWS = 3
@@ -278,9 +279,28 @@ def endorsers_list(request: HttpRequest) -> HttpResponse:
     rows = [(e, _country(e.organisation.country, request) if e.organisation.country else "")
             for e in endorsements_list(viewer=request.user, endorser_type=endorser_type, country=country)[:1000]]
     return render(request, "web/charter_endorsers.html", {
-        "rows": rows, "types": OrganisationType.choices, "type": endorser_type, "country": country, "nav": "charter",
+        "rows": rows, "mine": _my_organisations(request), "types": OrganisationType.choices, "type": endorser_type, "country": country, "nav": "charter",
         "json_url": reverse("api-v1:endorsers_list"),
     })
+
+
+def _my_organisations(request: HttpRequest) -> list[dict]:
+    """The viewer's organisations, each with what the viewer may do for it in the Charter: endorse or pledge."""
+    if not request.user.is_authenticated:
+        return []
+    actor = Actor.person(request.user)
+    organisations = [org for org, _role in person_organisations(viewer=request.user)]
+    endorsed = {e.organisation_id: e for e in endorsements_list(viewer=request.user)
+                .filter(organisation__in=organisations)}
+    out = []
+    for org in organisations:
+        endorsement = endorsed.get(org.pk)
+        out.append({"org": org, "endorsement": endorsement,
+                    "can_endorse": endorsement is None and actor_may(CHARTER_RULES, "charter.endorse", actor=actor,
+                                                                     obj=org),
+                    "can_pledge": endorsement is not None and actor_may(CHARTER_RULES, "charter.create_pledge",
+                                                                        actor=actor, obj=endorsement)})
+    return out
 
 
 def _light(state) -> dict:
@@ -340,11 +360,14 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
 
 
+_TARGET_NAMES = ("metric", "unit", "currency", "baseline", "target_value", "deadline")
+
+
 def _target_rows(post) -> list[dict]:
     rows = []
     for i in range(1, TARGET_ROWS + 1):
         row = {name: post.get(f"t{i}-{name}", "").strip()
-               for name in ("metric", "unit", "currency", "baseline", "target_value", "deadline")}
+               for name in (*_TARGET_NAMES, "milestone", "milestone_due")}
         row["n"] = i
         rows.append(row)
     return rows
@@ -375,15 +398,19 @@ def pledge_new(request: HttpRequest) -> HttpResponse:
             errors["pledged_on"] = _("Give the date of the pledge (YYYY-MM-DD).")
         targets: list[TargetInput] = []
         for row in rows:
-            if not any(row[name] for name in ("metric", "unit", "currency", "baseline", "target_value", "deadline")):
+            if not any(row[name] for name in (*_TARGET_NAMES, "milestone", "milestone_due")):
                 continue  # an empty row is not a target
-            deadline = _date(row["deadline"])
+            deadline, due = _date(row["deadline"]), _date(row["milestone_due"])
             if row["deadline"] and deadline is None:
                 row["errors"] = [_("The deadline is not a date (YYYY-MM-DD).")]
                 continue
+            if (row["milestone"] or row["milestone_due"]) and due is None:
+                row["errors"] = [_("A milestone needs a title and the date it is due (YYYY-MM-DD).")]
+                continue
+            milestones = [MilestoneInput(title=row["milestone"], due_on=due)] if due is not None else []
             target = TargetInput(metric=row["metric"], unit=row["unit"], currency=row["currency"],
                                  baseline=row["baseline"] or None, target_value=row["target_value"] or None,
-                                 deadline=deadline)
+                                 deadline=deadline, milestones=milestones)
             problems = target_check(target, pledged_on=pledged_on)
             if problems:
                 row["errors"] = [message for _field, message in problems]
