@@ -113,6 +113,10 @@ def test_the_endorser_profile_lists_pledges_with_state(client, charter, settings
     html = client.get("/charter/endorsers/moh-ke/").content.decode()
     assert "Inactive: no report for two periods" in html
     assert 'href="/api/v1/endorsers/moh-ke"' in html
+    assert 'href="/api/v1/charter/endorsers/moh-ke?as_of=' in html
+    assert 'href="/charter/grid.csv?as_of=' in html and "endorser=moh-ke" in html
+    assert re.search(r'class="pledges" data-n="(\d+)"', html).group(1) == "1"  # its grid: the finance cell
+    assert 'name="endorser_type"' not in html
 
 
 def test_endorsers_list_filters_by_type_and_country(client, charter, world):
@@ -179,12 +183,20 @@ def test_grid_csv_has_one_row_per_cell_and_currency(client, charter, world):
     assert len(rows) == 15
     finance = rows[0]
     assert finance == {
-        "as_of": TODAY().isoformat(), "country": "KE", "endorser_type": "", "good": "", "type": "finance",
+        "as_of": TODAY().isoformat(), "country": "KE", "endorser_type": "", "endorser": "", "good": "", "type": "finance",
         "outcome": "products", "pledges": "1", "endorsers": "1", "completed": "0", "late": "0", "overdue": "0",
         "gap": "none", "currency": "USD", "pledged": "1000.00", "reported": "400.00",
         "reported_verified": "0.00", "reported_self_reported": "400.00",
     }
     assert rows[1]["pledges"] == "0" and rows[1]["gap"] == "no-pledge" and rows[1]["currency"] == ""
+    other = _endorse(world, world.other)
+    _pledge(world, other, title="Second", ref="of-1", currency="EUR")
+    rows = list(csv.DictReader(io.StringIO(client.get("/charter/grid.csv?endorser=open-foundation").content.decode())))
+    assert [(r["endorser"], r["pledges"], r["currency"], r["pledged"]) for r in rows[:1]] == [
+        ("open-foundation", "1", "EUR", "1000.00")]
+    rows = list(csv.DictReader(io.StringIO(client.get("/charter/grid.csv").content.decode())))
+    assert [(r["pledges"], r["currency"], r["pledged"]) for r in rows[:2]] == [("2", "EUR", "1000.00"),
+                                                                               ("2", "USD", "1000.00")]
 
 
 def test_grid_page_queries_do_not_grow_with_pledges(client, charter, world):

@@ -36,8 +36,8 @@ from dpghub.charter.enums import (
     TargetStatus,
     Verification,
 )
-from dpghub.charter.errors import CharterError
-from dpghub.charter.models import Target
+from dpghub.charter.errors import CharterError, EndorsementNotFound
+from dpghub.charter.models import Endorsement, Target
 from dpghub.charter.rules import CHARTER_RULES
 from dpghub.charter.selectors import (
     Grid,
@@ -120,9 +120,10 @@ class GridFilters:
     country: str = ""
     endorser_type: str = ""
     good: Good | None = None
+    endorsement: Endorsement | None = None
     error: str = ""
 
-    def query(self, *, with_country: bool = True) -> str:
+    def query(self, *, with_country: bool = True, with_endorser: bool = True) -> str:
         params = [("as_of", self.as_of.isoformat())]
         if self.country and with_country:
             params.append(("country", self.country))
@@ -130,10 +131,12 @@ class GridFilters:
             params.append(("endorser_type", self.endorser_type))
         if self.good is not None:
             params.append(("good", self.good.slug))
+        if self.endorsement is not None and with_endorser:
+            params.append(("endorser", self.endorsement.organisation.slug))
         return urlencode(params)
 
 
-def _grid_filters(request: HttpRequest, *, country: str = "") -> GridFilters:
+def _grid_filters(request: HttpRequest, *, country: str = "", endorsement: Endorsement | None = None) -> GridFilters:
     """The grid's filters from the query string; a wrong value is dropped and said, never an error page."""
     get = request.GET
     today = timezone.localdate()
@@ -158,13 +161,19 @@ def _grid_filters(request: HttpRequest, *, country: str = "") -> GridFilters:
             good = good_get(slug=slug)
         except GoodNotFound:
             errors.append(_("No registered good “%(slug)s”; all goods are shown.") % {"slug": slug[:100]})
+    slug = get.get("endorser", "").strip()
+    if endorsement is None and slug:
+        try:
+            endorsement = endorsement_get(viewer=request.user, organisation_slug=slug[:100])
+        except EndorsementNotFound:
+            errors.append(_("No endorser “%(slug)s”; all endorsers are shown.") % {"slug": slug[:100]})
     return GridFilters(as_of=as_of or today, country=code, endorser_type=endorser_type, good=good,
-                       error=" ".join(errors))
+                       endorsement=endorsement, error=" ".join(errors))
 
 
 def _grid_of(request: HttpRequest, filters: GridFilters) -> Grid:
     return charter_grid(viewer=request.user, as_of=filters.as_of, country=filters.country,
-                        endorser_type=filters.endorser_type, good=filters.good)
+                        endorser_type=filters.endorser_type, good=filters.good, endorsement=filters.endorsement)
 
 
 @dataclass
@@ -222,6 +231,7 @@ def charter_home(request: HttpRequest) -> HttpResponse:
     context.update({
         "nav": "charter", "csv_url": reverse("web:charter-grid-csv") + f"?{query}",
         "json_url": reverse("api-v1:charter_grid") + f"?{query}",
+        "grid_json_url": reverse("api-v1:charter_grid") + f"?{query}",
         "endorsers_count": endorsements_list(viewer=request.user).count(),
     })
     return render(request, "web/charter_grid.html", context)
@@ -235,10 +245,11 @@ def charter_grid_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="dpghub-charter-grid-{grid.as_of.isoformat()}.csv"'
     writer = csv.writer(response)
-    writer.writerow(["as_of", "country", "endorser_type", "good", "type", "outcome", "pledges", "endorsers",
+    writer.writerow(["as_of", "country", "endorser_type", "endorser", "good", "type", "outcome", "pledges", "endorsers",
                      "completed", "late", "overdue", "gap", "currency", "pledged", "reported",
                      "reported_verified", "reported_self_reported"])
-    head = [grid.as_of.isoformat(), filters.country, filters.endorser_type, filters.good.slug if filters.good else ""]
+    head = [grid.as_of.isoformat(), filters.country, filters.endorser_type,
+            filters.endorsement.organisation.slug if filters.endorsement else "", filters.good.slug if filters.good else ""]
     for cell in grid.cells:
         counts = [cell.type.value, cell.outcome.value, cell.pledges, cell.endorsers, cell.completed, cell.late,
                   cell.overdue, cell.gap.value]
@@ -263,6 +274,8 @@ def charter_country(request: HttpRequest, code: str) -> HttpResponse:
         "pledges": list(pledges_list(viewer=request.user, country=code).exclude(status=PledgeStatus.DRAFT)[:200]),
         "csv_url": reverse("web:charter-grid-csv") + f"?{query}",
         "json_url": reverse("api-v1:charter_country", kwargs={"code": code}) + f"?{filters.query(with_country=False)}",
+        "grid_json_url": reverse("api-v1:charter_country", kwargs={"code": code})
+        + f"?{filters.query(with_country=False)}",
     })
     return render(request, "web/charter_country.html", context)
 
@@ -316,13 +329,19 @@ def endorser_detail(request: HttpRequest, slug: str) -> HttpResponse:
         state = pledge_state(pledge=pledge)
         pledges.append({"pledge": pledge, "state": state, "light": _light(state),
                         "rating": pledge_ratings(pledge=pledge).first()})
-    return render(request, "web/charter_endorser.html", {
+    filters = _grid_filters(request, endorsement=endorsement)
+    grid = _grid_of(request, filters)
+    context = _grid_context(request, filters, grid)
+    context.update({
         "endorsement": endorsement, "org": organisation, "pledges": pledges, "nav": "charter",
+        "fixed_endorser": True, "csv_url": reverse("web:charter-grid-csv") + f"?{filters.query()}",
         "country": _country(organisation.country, request) if organisation.country else "",
         "can_pledge": actor_may(CHARTER_RULES, "charter.create_pledge", actor=actor, obj=endorsement),
         "json_url": reverse("api-v1:endorser_detail", kwargs={"id": organisation.slug}),
-        "grid_json_url": reverse("api-v1:charter_endorser", kwargs={"id": organisation.slug}),
+        "grid_json_url": reverse("api-v1:charter_endorser", kwargs={"id": organisation.slug})
+        + f"?{filters.query(with_endorser=False)}",
     })
+    return render(request, "web/charter_endorser.html", context)
 
 
 @login_required
