@@ -180,6 +180,8 @@ def _grid_of(request: HttpRequest, filters: GridFilters) -> Grid:
 class ChartCell:
     x: int
     y: int
+    cx: int
+    cy: int
     pledges: int
     level: int
     label: str
@@ -188,13 +190,15 @@ class ChartCell:
 def _chart(grid: Grid) -> dict:
     """A heat grid of pledges per cell, drawn in SVG by the template (no JavaScript): 5 shades by count, the
     number written in each square."""
-    width, height, left, top = 150, 60, 190, 60
+    width, height, left, top = 170, 60, 190, 60
     most = max((c.pledges for c in grid.cells), default=0)
     cells = []
     for index, cell in enumerate(grid.cells):
         row, col = divmod(index, len(Outcome))
         level = 0 if not cell.pledges else 1 + min(3, (4 * cell.pledges - 1) // max(most, 1))
-        cells.append(ChartCell(x=left + col * width, y=top + row * height, pledges=cell.pledges, level=level,
+        x, y = left + col * width, top + row * height
+        cells.append(ChartCell(x=x, y=y, cx=x + (width - 4) // 2, cy=y + height // 2 + 4, pledges=cell.pledges,
+                               level=level,
                                label=f"{cell.type.label}, {cell.outcome.label}"))
     return {
         "cells": cells, "width": left + width * len(Outcome) + 10, "height": top + height * len(PledgeType) + 10,
