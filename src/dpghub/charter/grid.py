@@ -113,20 +113,31 @@ def counted_pledges(*, as_of: dt.date, country: str = "", endorser_type: str = "
     return pledges
 
 
-def _sql() -> str:
-    report, target, cell = ProgressReport._meta.db_table, Target._meta.db_table, PledgeCell._meta.db_table
-    latest = (f"SELECT r.id FROM {report} r WHERE r.target_id = t.id AND r.reported_on <= %(as_of)s "
-              "{extra} ORDER BY r.reported_on DESC LIMIT 1")  # one report per target and day
-    verified = latest.format(extra="AND r.verification = %(verified)s "
-                                   "AND (r.verified_at IS NULL OR r.verified_at < %(day_after)s)")
-    no_money = "CAST(NULL AS DECIMAL), CAST(NULL AS DECIMAL), CAST(NULL AS DECIMAL)"
-    # PostgreSQL would inline the CTE and run each report lookup twice; materialised, they run once per target.
-    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
-    return f"""
-WITH counted (id, endorsement_id, pledged_on) AS ({{counted}}),
-targets AS {materialized}(
+def _target_state_sql(report: str, target: str) -> str:
+    """One row per counted target with its latest and verified report's columns.
+
+    PostgreSQL reads each report with one index probe per target (LEFT JOIN LATERAL); SQLite, which has no
+    LATERAL, finds the reports' ids with correlated subqueries and joins them on the primary key.
+    """
+    where = "r.target_id = t.id AND r.reported_on <= %(as_of)s"
+    verified = "AND r.verification = %(verified)s AND (r.verified_at IS NULL OR r.verified_at < %(day_after)s)"
+    order = "ORDER BY r.reported_on DESC LIMIT 1"  # one report per target and day
+    if connection.vendor == "postgresql":
+        return f"""
+target_state AS (
   SELECT t.id, t.pledge_id, t.currency, t.target_value, t.baseline, t.deadline,
-         ({latest.format(extra="")}) AS latest_id, ({verified}) AS verified_id
+         lr.value AS latest_value, lr.status AS latest_status, lr.reported_on AS latest_on,
+         vr.value AS verified_value
+  FROM {target} t
+  LEFT JOIN LATERAL (SELECT r.value, r.status, r.reported_on FROM {report} r WHERE {where} {order}) lr ON TRUE
+  LEFT JOIN LATERAL (SELECT r.value FROM {report} r WHERE {where} {verified} {order}) vr ON TRUE
+  WHERE t.pledge_id IN (SELECT id FROM counted)
+),"""
+    return f"""
+targets AS (
+  SELECT t.id, t.pledge_id, t.currency, t.target_value, t.baseline, t.deadline,
+         (SELECT r.id FROM {report} r WHERE {where} {order}) AS latest_id,
+         (SELECT r.id FROM {report} r WHERE {where} {verified} {order}) AS verified_id
   FROM {target} t WHERE t.pledge_id IN (SELECT id FROM counted)
 ),
 target_state AS (
@@ -134,7 +145,14 @@ target_state AS (
          lr.value AS latest_value, lr.status AS latest_status, lr.reported_on AS latest_on,
          vr.value AS verified_value
   FROM targets s LEFT JOIN {report} lr ON lr.id = s.latest_id LEFT JOIN {report} vr ON vr.id = s.verified_id
-),
+),"""
+
+
+def _sql() -> str:
+    report, target, cell = ProgressReport._meta.db_table, Target._meta.db_table, PledgeCell._meta.db_table
+    no_money = "CAST(NULL AS DECIMAL), CAST(NULL AS DECIMAL), CAST(NULL AS DECIMAL)"
+    return f"""
+WITH counted (id, endorsement_id, pledged_on) AS ({{counted}}),{_target_state_sql(report, target)}
 pledge_state AS (
   SELECT c.id, c.endorsement_id,
          CASE WHEN COALESCE(MAX(s.latest_on), c.pledged_on) < %(overdue_before)s THEN 1 ELSE 0 END AS overdue,
