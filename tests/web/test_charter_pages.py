@@ -144,6 +144,18 @@ def test_the_grid_shows_counts_money_per_currency_and_gaps_in_words(client, char
     assert 'href="/api/v1/charter/grid?as_of=' in html and 'href="/charter/grid.csv?as_of=' in html
 
 
+def test_a_cell_with_pledges_but_nothing_delivered_says_so_and_self_reported_money_is_not_verified(
+        client, charter, world):
+    finance = _cell(client.get("/charter/").content.decode(), "Finance")
+    products = finance.split("</td>")[0]
+    assert '<span class="marker" aria-hidden="true">△</span> Pledges, but nothing delivered yet' in products
+    assert "USD: 1000.00 pledged, 0.00 reported, of which 0.00 verified" in products
+    _report(world, charter["published"], value="300")  # self-reported only
+    products = _cell(client.get("/charter/").content.decode(), "Finance").split("</td>")[0]
+    assert "USD: 1000.00 pledged, 300.00 reported, of which 0.00 verified" in products
+    assert '<span class="marker" aria-hidden="true">✓</span> Pledges with progress' in products
+
+
 def test_the_svg_chart_has_a_title_and_the_tables_numbers(client, charter, world):
     other = _endorse(world, world.other)
     _pledge(world, other, title="Second", ref="of-1")
