@@ -246,6 +246,8 @@ def test_pledge_page_always_says_verified_or_self_reported(client, charter, worl
     assert "Paid the first tranche." in html and 'href="https://example.org/receipt"' in html
     assert 'href="/goods/dhis2/">DHIS2</a>' in html and 'href="/charter/countries/KE/">Kenya</a>' in html
     assert "Finance · Products" in html
+    before = client.get("/charter/pledges/moh-1/?as_of=2025-06-01").content.decode()
+    assert "Latest value as of June 1, 2025</dt>\n  <dd>no report yet</dd>" in before
     report_verify(actor=world.actors["secretariat"], report=report)
     html = client.get("/charter/pledges/moh-1/").content.decode()
     assert "400.00 USD</span> · <span class=\"verification verification-verified\">Verified by the secretariat</span>" in html

@@ -328,12 +328,12 @@ def endorser_detail(request: HttpRequest, slug: str) -> HttpResponse:
     endorsement = endorsement_get(viewer=request.user, organisation_slug=slug)  # not found -> 404 page
     organisation = endorsement.organisation
     actor = Actor.from_user(request.user)
+    filters = _grid_filters(request, endorsement=endorsement)
     pledges = []
     for pledge in pledges_list(viewer=request.user, endorsement=endorsement):
-        state = pledge_state(pledge=pledge)
+        state = pledge_state(pledge=pledge, as_of=filters.as_of)
         pledges.append({"pledge": pledge, "state": state, "light": _light(state),
                         "rating": pledge_ratings(pledge=pledge).first()})
-    filters = _grid_filters(request, endorsement=endorsement)
     grid = _grid_of(request, filters)
     context = _grid_context(request, filters, grid)
     context.update({
@@ -479,7 +479,8 @@ def _report_rows(viewer, pledge, as_of: dt.date) -> dict[int, list[dict]]:
 
 def pledge_detail(request: HttpRequest, ref: str) -> HttpResponse:
     pledge = pledge_get(viewer=request.user, ref=ref)  # a draft the viewer may not see: 404 page
-    as_of = timezone.localdate()
+    today = timezone.localdate()
+    as_of = min(_date(request.GET.get("as_of", "")) or today, today)  # the pledge as it stood that day
     state = pledge_state(pledge=pledge, as_of=as_of)
     targets = {t.pk: t for t in pledge_targets(pledge=pledge)}
     reports = _report_rows(request.user, pledge, as_of)
@@ -509,7 +510,7 @@ def pledge_detail(request: HttpRequest, ref: str) -> HttpResponse:
         "can_report": may["report_progress"] and pledge.status == PledgeStatus.PUBLISHED,
         "can_verify": may["verify_report"], "can_rate": may["rate_pledge"] and pledge.status != PledgeStatus.DRAFT,
         "statuses": TargetStatus.choices, "ambitions": Ambition.choices, "completions": Completion.choices,
-        "today": as_of, "verified": Verification.VERIFIED, "more_evidence": Verification.MORE_EVIDENCE,
+        "today": today, "as_of": as_of, "verified": Verification.VERIFIED, "more_evidence": Verification.MORE_EVIDENCE,
         "history": history_of(viewer=request.user, target=pledge,
                               related=[*targets.values(), *(r["report"] for rs in reports.values() for r in rs)],
                               limit=50),
