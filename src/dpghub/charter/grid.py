@@ -17,7 +17,9 @@ Definitions (ARCHITECTURE.md, "Charter"), all as of a date:
 How it scales: the query reads the counted pledges once (the ORM's own filter, embedded), finds each of
 their targets' latest and verified report with a correlated ``LIMIT 1`` on the (target, reported_on) index,
 folds targets into one row per pledge, then aggregates per cell and in total, all in the database (a CTE,
-evaluated once). Portable SQL: SQLite and PostgreSQL run the same text.
+evaluated once). The same SQL on SQLite and PostgreSQL but for that lookup: PostgreSQL reads each
+target's reports with ``LEFT JOIN LATERAL`` (one index probe returns every column), SQLite, which has no
+LATERAL, with correlated subqueries for the reports' ids joined on the primary key.
 """
 
 from __future__ import annotations
