@@ -233,8 +233,9 @@ def test_list_page_query_count_does_not_grow(client, django_assert_num_queries, 
 def test_detail_page_query_count_is_fixed(client, goods, django_assert_num_queries):
     # the good, then one query per relation: licences, SDGs, countries, repositories, identifiers,
     # provenance, organisations, assessments, indicator results; then the screenings (one query);
-    # then the history: the ids of the good's screening runs, and the history rows
-    with django_assert_num_queries(13):
+    # then the history: the ids of the good's screening runs, and the history rows; the Charter's pledges
+    # concerning the good (one query, their endorsers joined)
+    with django_assert_num_queries(14):
         assert client.get("/goods/dhis2/").status_code == 200
 
 

@@ -1,12 +1,24 @@
 from django.urls import path
 
-from dpghub.web import people, views
+from dpghub.web import charter, people, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.goods_list, name="goods-list"),
     path("goods/<str:slug>/", views.good_detail, name="good-detail"),
     path("goods/<str:slug>/screen/", views.good_screen, name="good-screen"),
+    path("charter/", charter.charter_home, name="charter"),
+    path("charter/grid.csv", charter.charter_grid_csv, name="charter-grid-csv"),
+    path("charter/countries/<str:code>/", charter.charter_country, name="charter-country"),
+    path("charter/endorsers/", charter.endorsers_list, name="charter-endorsers"),
+    path("charter/endorsers/<slug:slug>/", charter.endorser_detail, name="charter-endorser"),
+    path("charter/endorse/<slug:slug>/", charter.endorse, name="charter-endorse"),
+    path("charter/pledges/new/", charter.pledge_new, name="charter-pledge-new"),
+    path("charter/pledges/<str:ref>/", charter.pledge_detail, name="charter-pledge"),
+    path("charter/pledges/<str:ref>/rate/", charter.pledge_rating, name="charter-pledge-rate"),
+    path("charter/pledges/<str:ref>/targets/<int:target_id>/report/", charter.report_new, name="charter-report-new"),
+    path("charter/pledges/<str:ref>/<str:action>/", charter.pledge_action, name="charter-pledge-action"),
+    path("charter/reports/<int:report_id>/<str:action>/", charter.report_action, name="charter-report-action"),
     path("orgs/", people.orgs_list, name="orgs-list"),
     path("orgs/<slug:slug>/", people.org_detail, name="org-detail"),
     path("orgs/<slug:slug>/join/", people.org_join, name="org-join"),

@@ -28,6 +28,7 @@ from dpghub.screening.selectors import screening_good_get, screening_overview, s
 from dpghub.screening.services import PERMISSION as SCREENING_PERMISSION
 from dpghub.screening.services import screening_request
 from dpghub.web import labels
+from dpghub.web.charter import good_pledges
 from dpghub.web.forms import FACET_NAMES, GoodsQueryForm
 from dpghub.web.screening import screening_view
 
@@ -199,6 +200,8 @@ def good_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "screening_json_url": reverse("api-v1:good_screening", kwargs={"id": good.slug}),
         "history": history_of(viewer=request.user, target=good, related=screening_runs_of(good=good), limit=50),
         "history_json_url": reverse("api-v1:good_history", kwargs={"id": good.slug}),
+        "pledges": good_pledges(viewer=request.user, good=good),
+        "charter_json_url": reverse("api-v1:charter_good", kwargs={"id": good.slug}),
     }
     return render(request, "web/good_detail.html", context)
 
