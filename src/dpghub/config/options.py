@@ -72,6 +72,10 @@ OPTIONS: tuple[Option, ...] = (
            "before the address must wait (count/period: s, m, h)."),
     Option("SCREENING_ALLOW_LOCAL", False, "Let registry screenings read local paths and file:// URLs "
            "(tests and air-gapped mirrors only; otherwise only https:// repositories are screened).", _bool),
+    Option("DEPLOYMENTS_STALE_DAYS", 365, "Days after which a deployment not confirmed (or recorded) since shows "
+           "as stale.", int),
+    Option("DEPLOYMENTS_MATCH_THRESHOLD", 90, "Lowest fuzzy score (0-100) at which an imported software name is "
+           "matched to a registered good; below it the name is listed as unmatched.", int),
 )
 
 _BY_NAME = {option.name: option for option in OPTIONS}

@@ -12,6 +12,10 @@ class NotificationKind(models.TextChoices):
     MEMBERSHIP_REQUESTED = "orgs.membership_requested", _("Someone asks to act for an organisation you administer")
     MEMBERSHIP_DECIDED = "orgs.membership_decided", _("Your request to act for an organisation was decided")
     TOKEN_CREATED = "tokens.token_created", _("An API token was created for your account")
+    DEPLOYMENT_CLAIMED = "deployments.deployment_claimed", _("A deployment names your organisation as its agency")
+    DEPLOYMENT_CONFIRMED = "deployments.deployment_confirmed", _("A deployment you recorded was confirmed")
+    DEPLOYMENT_DISPUTED = "deployments.deployment_disputed", _("A deployment of your organisation or that you "
+                                                                "recorded was disputed")
 
 
 class EmailStatus(models.TextChoices):
