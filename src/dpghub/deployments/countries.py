@@ -24,7 +24,8 @@ _OTHER_NAMES = {
     "palestine": "PS", "west bank and gaza": "PS", "timor leste": "TL", "east timor": "TL", "turkey": "TR",
     "turkiye": "TR", "uk": "GB", "united kingdom": "GB", "usa": "US", "united states": "US",
     "united states of america": "US", "kyrgyzstan": "KG", "kyrgyz republic": "KG", "micronesia": "FM",
-    "sao tome and principe": "ST", "brunei": "BN", "czech republic": "CZ", "slovak republic": "SK",
+    "sao tome and principe": "ST", "solomon island": "SB", "trinidad tobago": "TT", "republic of korea": "KR",
+    "zanzibar": "TZ", "brunei": "BN", "czech republic": "CZ", "slovak republic": "SK",
 }
 
 
@@ -52,7 +53,8 @@ def country_resolve(text: str) -> str | None:
         return None
     if len(raw) == 2 and raw.isalpha():
         found = pycountry.countries.get(alpha_2=raw.upper())
-        return found.alpha_2 if found else None
+        if found:
+            return found.alpha_2
     if len(raw) == 3 and raw.isalpha() and raw.isupper():
         found = pycountry.countries.get(alpha_3=raw)
         if found:
