@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dpghub.catalog.models import Good
 from dpghub.deployments.models import Deployment
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "deployments"
 
 
 def make_good(slug: str, name: str, aliases: list[str] | None = None) -> Good:

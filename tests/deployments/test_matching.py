@@ -35,7 +35,7 @@ def test_unmatched_names_are_listed_with_reason_and_candidates(matcher):
     assert matcher.match("CommCare HQ") == Unmatched("CommCare HQ", "ambiguous", (("commcare", 100.0),
                                                                                 ("commcare-cloud", 100.0)))
     assert matcher.match("OpenMRS Android") == Unmatched("OpenMRS Android", "no-similar-name", (
-        ("openmrs", 66.7), ("opensrp", 57.1), ("openlmis", 54.5)))
+        ("openmrs", 63.6), ("openlmis", 52.2), ("open-data-kit", 50.0)))
 
 
 def test_threshold(matcher):

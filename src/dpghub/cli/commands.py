@@ -1,6 +1,7 @@
 """Import every command module so that each registers itself on the ``dpghub`` group."""
 
 from dpghub.cli import (
+    deployments,  # noqa: F401
     exporting,  # noqa: F401
     importing,  # noqa: F401
     people,  # noqa: F401

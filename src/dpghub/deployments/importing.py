@@ -68,7 +68,7 @@ class ImportReport:
         methods = Counter(m["method"] for m in self.matches.values())
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "kept": self.kept,
                 "row_errors": len(self.errors), "rows_skipped": len(self.skipped),
-                "names_matched": dict(sorted(methods.items())), "names_unmatched": len(self.unmatched)}
+                "names_matched": dict(sorted(methods.items())), "names_unmatched": len({u["name"].casefold() for u in self.unmatched})}
 
     def as_dict(self) -> dict[str, Any]:
         return {"format": self.format, "file": self.file_name, "dry_run": self.dry_run, "stats": self.stats,

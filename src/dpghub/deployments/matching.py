@@ -35,9 +35,11 @@ def name_key(text: str) -> str:
 
 
 def similarity(left: str, right: str, **_kwargs: object) -> float:
-    """0-100: the better of rapidfuzz's word-order-blind ratio and the ratio with spaces removed
-    ("DHIS 2" and "DHIS2" are the same name written twice)."""
-    return max(fuzz.token_sort_ratio(left, right), fuzz.ratio(left.replace(" ", ""), right.replace(" ", "")))
+    """0-100: rapidfuzz's word-order-blind ratio, or 100 when the names differ only by spaces ("DHIS 2" and
+    "DHIS2"). Not the ratio without spaces: that scores "OpenClinica" 95.7 against "OpenClinic GA"."""
+    if left.replace(" ", "") == right.replace(" ", ""):
+        return 100.0
+    return fuzz.token_sort_ratio(left, right)
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ class GoodMatcher:
                 return Match(good_id, self._slug[good_id], method, 100.0, name)
             if len(owners) > 1:
                 return Unmatched(name, "ambiguous", tuple((self._slug[g], 100.0) for g in sorted(owners)))
-        scored = process.extract(key, self._choices, scorer=similarity, limit=5)
+        scored = process.extract(key, self._choices, scorer=similarity, limit=None)
         by_good: dict[int, float] = {}
         for choice, score, _index in scored:
             for good_id in self._owners(choice):
