@@ -234,7 +234,7 @@ def deployment_update(*, actor: Actor, deployment: Deployment, version: int,
 
 
 def _transition(*, actor: Actor, deployment: Deployment, action: VerificationAction) -> tuple[Deployment, dict]:
-    deployment = Deployment.objects.select_for_update().select_related("good", "agency").get(pk=deployment.pk)
+    deployment = Deployment.objects.select_for_update(of=("self",)).select_related("good", "agency").get(pk=deployment.pk)
     state = VerificationState(deployment.verification)
     new_state = verification_next(state, action)
     if new_state is None:
