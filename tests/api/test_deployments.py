@@ -124,3 +124,15 @@ def test_edit_with_the_version(client, world, deployments):
                            **_auth(world.people["other_admin"]))
     assert refused.status_code == 403
     assert Deployment.objects.get(pk=first.pk).stage == "scaling"
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_list_query_count_does_not_grow(client, world, count, django_assert_num_queries):
+    good = make_good("dhis2", "DHIS2")
+    for number in range(count):
+        deployment = make_deployment(world, good=good, country=["KE", "UG", "TZ"][number])
+        DeploymentPartner.objects.create(deployment=deployment, role="implementer", organisation=world.other)
+        DeploymentPartner.objects.create(deployment=deployment, role="funder", name="USAID")
+    # count, the page with good and agency, the partners, their organisations
+    with django_assert_num_queries(4):
+        assert len(client.get("/api/v1/deployments").json()["results"]) == count
