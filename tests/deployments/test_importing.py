@@ -65,7 +65,7 @@ def test_mapmatch_with_skip_invalid(registry):
         "candidates": [{"good": "rapidpro", "score": 41.7}, {"good": "community-health-toolkit", "score": 35.0},
                        {"good": "openmrs", "score": 34.8}]}
     assert run.stats == {"created": 6, "updated": 0, "unchanged": 0, "kept": 0, "row_errors": 1, "rows_skipped": 1,
-                         "names_matched": {"alias": 1, "exact": 3, "fuzzy": 2}, "names_unmatched": 2}
+                         "not_in_file": 0, "names_matched": {"alias": 1, "exact": 3, "fuzzy": 2}, "names_unmatched": 2}
     assert Activity.objects.filter(action="deployments.import.run").count() == 1
 
 
@@ -186,3 +186,11 @@ def test_registry_deployment_countries(registry):
     assert report.created == 1
     assert deployments_import_registry(actor=SYSTEM).unchanged == 1
     assert Deployment.objects.count() == 1
+
+
+def test_a_claim_whose_name_no_longer_matches_is_listed_not_deleted(registry):
+    deployments_import(actor=SYSTEM, format="guidebook", path=DATA / "cht.json")
+    report = deployments_import(actor=SYSTEM, format="guidebook", path=DATA / "cht.json", threshold=95)
+    assert report.created == 0
+    assert report.not_in_file == sorted(Deployment.objects.values_list("pk", flat=True))
+    assert len(report.not_in_file) == 20

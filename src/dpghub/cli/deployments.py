@@ -71,6 +71,9 @@ def deployments_import_command(format_: str, file: str | None, dry_run: bool, sk
         best = ", ".join(f"{c['good']} {c['score']}" for c in miss["candidates"]) or "—"
         click.echo(_("unmatched: row %(row)s: “%(name)s” (%(reason)s; closest: %(best)s)")
                    % {**miss, "best": best})
+    if report.not_in_file:
+        click.echo(_("%(count)d claim(s) from an earlier import of this file are no longer in it (ids in the report; "
+                     "they are kept: review them)") % {"count": len(report.not_in_file)}, err=True)
     if report_path:
         with open(report_path, "w", encoding="utf-8") as handle:
             json.dump(report.as_dict(), handle, indent=2, ensure_ascii=False)

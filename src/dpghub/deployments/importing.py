@@ -58,6 +58,9 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     kept: int = 0  # confirmed, disputed or edited by a person since: left alone
+    #: claims an earlier run of the same file made that this run does not (the row changed, or its name no
+    #: longer matches): listed for review, never deleted
+    not_in_file: list[int] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
     matches: dict[str, dict] = field(default_factory=dict)  # name in file -> explanation
@@ -67,14 +70,14 @@ class ImportReport:
     def stats(self) -> dict[str, Any]:
         methods = Counter(m["method"] for m in self.matches.values())
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "kept": self.kept,
-                "row_errors": len(self.errors), "rows_skipped": len(self.skipped),
+                "row_errors": len(self.errors), "rows_skipped": len(self.skipped), "not_in_file": len(self.not_in_file),
                 "names_matched": dict(sorted(methods.items())), "names_unmatched": len({u["name"].casefold() for u in self.unmatched})}
 
     def as_dict(self) -> dict[str, Any]:
         return {"format": self.format, "file": self.file_name, "dry_run": self.dry_run, "stats": self.stats,
                 "errors": self.errors, "skipped": self.skipped,
                 "matches": [self.matches[name] for name in sorted(self.matches, key=str.casefold)],
-                "unmatched": self.unmatched}
+                "unmatched": self.unmatched, "not_in_file": self.not_in_file}
 
     def __str__(self) -> str:
         s = self.stats
@@ -165,6 +168,9 @@ def _apply(plans: list[dict], *, fmt: str, file_name: str, source_kind: str, rep
     """Create, update or leave each planned claim (only counts when ``run`` is None: a dry run)."""
     organisations = _organisations_by_name()
     existing = {d.source_key: d for d in Deployment.objects.filter(source_key__in=[p["source_key"] for p in plans])}
+    planned = {p["source_key"] for p in plans}
+    report.not_in_file = sorted(pk for pk, key in Deployment.objects.filter(source_format=fmt, source_file=file_name)
+                                .exclude(source_key="").values_list("pk", "source_key") if key not in planned)
     for plan in plans:
         deployment = existing.get(plan["source_key"])
         if deployment is None:
