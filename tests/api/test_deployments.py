@@ -106,6 +106,9 @@ def test_record_confirm_dispute_through_the_api(client, world, deployments):
     assert list(Activity.objects.filter(target_type="deployments.deployment", target_id=str(created["id"]))
                 .order_by("pk").values_list("action", flat=True)) == [
         "deployments.deployment.record", "deployments.deployment.confirm", "deployments.deployment.dispute"]
+    history = client.get(f"{url}/history").json()["entries"]
+    assert [entry["action"] for entry in history] == [
+        "deployments.deployment.dispute", "deployments.deployment.confirm", "deployments.deployment.record"]
 
 
 def test_edit_with_the_version(client, world, deployments):

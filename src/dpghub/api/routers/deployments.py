@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from dpghub.api.auth import request_actor, write_actor
-from dpghub.api.schemas import Error
+from dpghub.api.schemas import Error, HistoryOut
 from dpghub.catalog.selectors import good_get
+from dpghub.common.selectors import history_of
 from dpghub.deployments.enums import DpiLayer, ReachUnit, Sector, Stage, VerificationState
 from dpghub.deployments.errors import InvalidDeployment
 from dpghub.deployments.models import Deployment
@@ -235,6 +236,13 @@ def deployments_list(request: HttpRequest, filters: Query[DeploymentFilters]) ->
             operation_id="deployment_detail", summary="One deployment, with its source and verification")
 def deployment_detail(request: HttpRequest, id: int) -> dict:
     return _deployment(deployment_get(viewer=request_actor(request).user, deployment_id=id))
+
+
+@router.get("/deployments/{id}/history", response={200: HistoryOut, 404: Error}, url_name="deployment_history",
+            operation_id="deployment_history", summary="What happened to a deployment: recorded, edited, confirmed, disputed")
+def deployment_history(request: HttpRequest, id: int) -> dict:
+    viewer = request_actor(request).user
+    return {"entries": history_of(viewer=viewer, target=deployment_get(viewer=viewer, deployment_id=id))}
 
 
 @router.post("/deployments", response={201: DeploymentOut, 400: Error, 401: Error, 403: Error, 404: Error,
