@@ -7,7 +7,8 @@ from django.core import mail
 
 from dpghub.common.models import Activity, Job
 from dpghub.deployments.errors import DeploymentsPermissionDenied
-from dpghub.deployments.models import Deployment, DeploymentPartner
+from dpghub.deployments.importing import deployments_import
+from dpghub.deployments.models import Deployment, DeploymentImportRun, DeploymentPartner
 from dpghub.deployments.services import (
     deployment_confirm,
     deployment_dispute,
@@ -16,7 +17,7 @@ from dpghub.deployments.services import (
     deployment_update,
 )
 from dpghub.notifications.models import Notification
-from tests.deployments.helpers import make_deployment, make_good
+from tests.deployments.helpers import DATA, make_deployment, make_good
 
 ROLES = ["anonymous", "outsider", "member", "admin", "admin_of_another", "secretariat", "system",
          "admin_read_token", "admin_write_token"]
@@ -28,6 +29,8 @@ CALLS = {
     "confirm": lambda w, a, d: deployment_confirm(actor=a, deployment=d),
     "dispute": lambda w, a, d: deployment_dispute(actor=a, deployment=d, reason="No trace of it in the ministry."),
     "resolve": lambda w, a, d: deployment_resolve(actor=a, deployment=d),
+    "import": lambda w, a, d: deployments_import(actor=a, format="digital-square",
+                                                 path=DATA / "digital-square-excerpt.csv"),
 }
 
 ALLOWED = {
@@ -39,6 +42,7 @@ ALLOWED = {
     "confirm": {"member", "admin", "system", "admin_write_token"},
     "dispute": {"secretariat", "system"},
     "resolve": {"secretariat", "system"},
+    "import": {"secretariat", "system"},
 }
 
 
@@ -46,6 +50,7 @@ def _state():
     return (
         list(Deployment.objects.order_by("pk").values()),
         list(DeploymentPartner.objects.order_by("pk").values()),
+        DeploymentImportRun.objects.count(),
         Activity.objects.count(), Notification.objects.count(), Job.objects.count(),
     )
 
@@ -63,7 +68,7 @@ def test_matrix(world, service, role):
     allowed = ALLOWED[service] | ({"requester"} if service == "record" else set())
     if role in allowed:
         CALLS[service](world, actor, deployment)
-        assert Activity.objects.count() == before[2] + 1, "an allowed write records one history row"
+        assert Activity.objects.count() == before[3] + 1, "an allowed write records one history row"
     else:
         with pytest.raises(DeploymentsPermissionDenied):
             CALLS[service](world, actor, deployment)
