@@ -49,6 +49,10 @@ def test_list_filters(client, deployments):
                             ("stage=national", [first.pk]), ("verification=claimed", [second.pk]),
                             ("verification=disputed", [])]:
         assert [d["id"] for d in client.get(f"/api/v1/deployments?{query}").json()["results"]] == expected, query
+    Deployment.objects.filter(pk=second.pk).update(created_at="2020-01-01T00:00:00Z")
+    assert [d["id"] for d in client.get("/api/v1/deployments?stale=true").json()["results"]] == [second.pk]
+    assert [d["id"] for d in client.get("/api/v1/deployments?stale=false").json()["results"]] == [first.pk]
+    assert client.get(f"/api/v1/deployments/{second.pk}").json()["is_stale"] is True
     assert client.get("/api/v1/deployments?stage=rolled-out").status_code == 400
     assert client.get("/api/v1/deployments?country=Narnia").status_code == 400
 
