@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from dpghub.api import errors
 from dpghub.api.docs import ServerRenderedDocs
 from dpghub.api.routers.charter import router as charter_router
+from dpghub.api.routers.deployments import router as deployments_router
 from dpghub.api.routers.goods import router as goods_router
 from dpghub.api.routers.people import router as people_router
 
@@ -33,3 +34,4 @@ errors.install(api)
 api.add_router("/", goods_router)
 api.add_router("/", people_router)
 api.add_router("/", charter_router)
+api.add_router("/", deployments_router)

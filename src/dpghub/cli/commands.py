@@ -3,6 +3,7 @@
 from dpghub.cli import (
     charter,  # noqa: F401  (defines the ``charter`` group; charter_remind adds to it, so import it first)
     charter_remind,  # noqa: F401
+    deployments,  # noqa: F401
     exporting,  # noqa: F401
     importing,  # noqa: F401
     people,  # noqa: F401

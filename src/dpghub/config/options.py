@@ -77,6 +77,10 @@ OPTIONS: tuple[Option, ...] = (
            "inactive after three periods without a report.", int),
     Option("CHARTER_REMINDER_DAYS", 14, "Days before a pledge's progress report falls due that `dpghub charter "
            "remind` tells the endorser's members (once per due date).", int),
+    Option("DEPLOYMENTS_STALE_DAYS", 365, "Days after which a deployment not confirmed (or recorded) since shows "
+           "as stale.", int),
+    Option("DEPLOYMENTS_MATCH_THRESHOLD", 90, "Lowest fuzzy score (0-100) at which an imported software name is "
+           "matched to a registered good; below it the name is listed as unmatched.", int),
 )
 
 _BY_NAME = {option.name: option for option in OPTIONS}

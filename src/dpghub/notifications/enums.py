@@ -17,6 +17,10 @@ class NotificationKind(models.TextChoices):
     CHARTER_EVIDENCE_REQUESTED = "charter.evidence_requested", _("The secretariat asks for more evidence for a "
                                                                  "progress report of your organisation")
     CHARTER_REPORT_DUE = "charter.report_due", _("A progress report on a pledge of your organisation is due soon")
+    DEPLOYMENT_CLAIMED = "deployments.deployment_claimed", _("A deployment names your organisation as its agency")
+    DEPLOYMENT_CONFIRMED = "deployments.deployment_confirmed", _("A deployment you recorded was confirmed")
+    DEPLOYMENT_DISPUTED = "deployments.deployment_disputed", _("A deployment of your organisation or that you "
+                                                                "recorded was disputed")
 
 
 class EmailStatus(models.TextChoices):
