@@ -12,6 +12,9 @@ class NotificationKind(models.TextChoices):
     MEMBERSHIP_REQUESTED = "orgs.membership_requested", _("Someone asks to act for an organisation you administer")
     MEMBERSHIP_DECIDED = "orgs.membership_decided", _("Your request to act for an organisation was decided")
     TOKEN_CREATED = "tokens.token_created", _("An API token was created for your account")
+    APPLICATION_CHANGED = "review.application_changed", _("An application of your organisation moved on")
+    APPLICATION_REMINDER = "review.application_reminder", _("An application of your organisation needs an answer soon")
+    REVIEW_ASSIGNED = "review.assigned", _("An application was given to you to review")
 
 
 class EmailStatus(models.TextChoices):
