@@ -245,9 +245,12 @@ def test_openapi_document(client):
     document = response.json()
     assert document["openapi"] == "3.1.0"
     assert sorted(document["paths"]) == [
+        "/api/v1/applications", "/api/v1/applications/{id}", "/api/v1/applications/{id}/actions/{action}",
+        "/api/v1/decisions",
         "/api/v1/facets", "/api/v1/goods", "/api/v1/goods/{id}", "/api/v1/goods/{id}/history",
         "/api/v1/goods/{id}/screening", "/api/v1/me", "/api/v1/memberships/{membership_id}/actions/{action}",
-        "/api/v1/orgs", "/api/v1/orgs/{id}", "/api/v1/orgs/{id}/history", "/api/v1/orgs/{id}/memberships"]
+        "/api/v1/orgs", "/api/v1/orgs/{id}", "/api/v1/orgs/{id}/history", "/api/v1/orgs/{id}/memberships",
+        "/api/v1/review/backlog"]
     operation = document["paths"]["/api/v1/goods"]["get"]
     assert [param["name"] for param in operation["parameters"]] == [
         "q", "category", "stage", "sdg", "license", "development_country", "deployment_country", "sector",

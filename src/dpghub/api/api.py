@@ -8,6 +8,7 @@ from dpghub.api import errors
 from dpghub.api.docs import ServerRenderedDocs
 from dpghub.api.routers.goods import router as goods_router
 from dpghub.api.routers.people import router as people_router
+from dpghub.api.routers.review import router as review_router
 
 api = NinjaAPI(
     title="DPG Hub API",
@@ -30,3 +31,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", goods_router)
 api.add_router("/", people_router)
+api.add_router("/", review_router)
