@@ -101,3 +101,15 @@ def quiet():
     """Forget the notices and jobs of the set-up: the tests look at what the action under test sends."""
     Notification.objects.all().delete()
     Job.objects.all().delete()
+
+
+# WhiteNoise warns (an error in this suite) when STATIC_ROOT does not exist (as in tests/api/conftest.py).
+def _static_root() -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+_static_root()
