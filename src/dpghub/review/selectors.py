@@ -119,7 +119,7 @@ def reviewer_get(*, username: str) -> Any:
 
 def review_queue(*, viewer: Any, level: int, today: dt.date, limit: int = 100) -> list[dict[str, Any]]:
     """The applications waiting at ``level`` (oldest first) that the viewer may work on: people of that
-    level (without their own organisations' applications) and the secretariat. Three queries."""
+    level (without their own organisations' applications) and the secretariat. Two queries."""
     level = Level(level)
     roles = person_platform_roles(viewer)
     if LEVEL_ROLES[level] not in roles and not _may("review.view_backlog", viewer):
@@ -153,7 +153,7 @@ def _net_days(application: Application, until: dt.date, *, since: dt.date | None
 def backlog_figures(*, viewer: Any, today: dt.date, since: dt.date, detailed: bool = False) -> dict[str, Any]:
     """Queue sizes per state, and time to decision (median, 90th percentile, in days without the time
     waiting for clarifications) for decisions from ``since`` to ``today``. ``detailed`` (the secretariat
-    only) adds every open application's age in its state and whom it waits on. Three queries."""
+    only) adds every open application's age in its state and whom it waits on. Four queries."""
     if detailed and not _may("review.view_backlog", viewer):
         raise ReviewPermissionDenied(_("The detailed backlog is for the secretariat."))
     counts = dict(Application.objects.values_list("state").annotate(n=Count("pk")).order_by())
