@@ -53,7 +53,7 @@ def _remind(actor: Actor, today: dt.date) -> int:
     count = 0
     for pk in list(due):
         with transaction.atomic():
-            clarification = Clarification.objects.select_for_update().select_related(
+            clarification = Clarification.objects.select_for_update(of=("self",)).select_related(
                 "application__organisation", "application__good").get(pk=pk)
             if clarification.reminded_on is not None or clarification.answered_on is not None:
                 continue
@@ -107,7 +107,7 @@ def _renew(actor: Actor, today: dt.date) -> int:
     count = 0
     for pk in list(due):
         with transaction.atomic():
-            parent = Application.objects.select_for_update().select_related("organisation", "good").get(pk=pk)
+            parent = Application.objects.select_for_update(of=("self",)).select_related("organisation", "good").get(pk=pk)
             if parent.state != S.DPG or parent.renewals.exists():
                 continue
             answers = {code: {**answer, "suggested": True} for code, answer in parent.answers.items()}
@@ -154,7 +154,7 @@ def _archive(actor: Actor, today: dt.date) -> tuple[int, int]:
         last_activity_on__lte=today - dt.timedelta(days=max(limit - notice_days, 0))).values_list("pk", flat=True)
     for pk in list(to_notice):
         with transaction.atomic():
-            application = Application.objects.select_for_update().select_related("organisation", "good").get(pk=pk)
+            application = Application.objects.select_for_update(of=("self",)).select_related("organisation", "good").get(pk=pk)
             if application.state != S.DRAFT or application.archive_notice_on is not None:
                 continue
             application.archive_notice_on = today

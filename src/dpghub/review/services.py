@@ -119,7 +119,7 @@ def _require(action: Action, *, actor: Actor, application: Application) -> None:
 
 
 def _locked(application: Application) -> Application:
-    return (Application.objects.select_for_update().select_related("organisation", "good")
+    return (Application.objects.select_for_update(of=("self",)).select_related("organisation", "good")
             .get(pk=application.pk))
 
 
