@@ -10,6 +10,7 @@ from dpghub.catalog.errors import CatalogError, GoodNotFound, InvalidQuery
 from dpghub.catalog.services.importing import ImportFailed
 from dpghub.common import errors
 from dpghub.orgs.errors import InvalidTransition, OrgsError
+from dpghub.review.errors import ReviewError
 from dpghub.screening.errors import NoRepository, NotAllowed, RepositoryRefused, ScreeningRequestError
 from dpghub.tokens.errors import TokenError, TokenRejected
 
@@ -32,7 +33,7 @@ def test_every_error_an_app_raises_belongs_to_exactly_one_family():
     } <= app_errors
     bases = {cls for cls in app_errors
              if any(issubclass(other, cls) and other is not cls for other in app_errors)}
-    assert bases == {CatalogError, ScreeningRequestError, OrgsError, TokenError}
+    assert bases == {CatalogError, ScreeningRequestError, OrgsError, TokenError, ReviewError}
     for cls in app_errors - bases:
         families = [family for family in errors.FAMILIES if issubclass(cls, family)]
         assert len(families) == 1, f"{cls.__module__}.{cls.__name__} belongs to {families}"
