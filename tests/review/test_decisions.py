@@ -64,3 +64,36 @@ def test_review_tick_from_the_command_line(review_world, cli):
     assert application.archive_notice_on.isoformat() == "2026-03-22"
     bad = CliRunner().invoke(cli, ["review", "tick", "--today", "22/03/2026"])
     assert bad.exit_code == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_decisions_at_the_same_moment_each_take_their_own_place_in_the_chain():
+    """Two appenders in parallel transactions (PostgreSQL: real concurrency; SQLite serialises writers)."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from dpghub.review.decisions import decision_log_append, decision_log_verify_lines
+
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel transactions need PostgreSQL")
+    barrier, errors = threading.Barrier(4), []
+
+    def append(n: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            with transaction.atomic():
+                decision_log_append(payload={"application": n})
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert list(DecisionLogEntry.objects.order_by("seq").values_list("seq", flat=True)) == [1, 2, 3, 4]
+    assert decision_log_verify_lines(decision_log_lines()).entries == 4

@@ -24,16 +24,24 @@ from dpghub.core.decisionlog import (
 )
 from dpghub.review.models import DecisionLogEntry
 
+#: The PostgreSQL advisory lock key that serialises appends to the log (any constant number of ours).
+_LOG_LOCK = 4_731_015
+
 __all__ = ["GENESIS", "VerifyResult", "canonical_json", "decision_log_append", "decision_log_lines",
            "decision_log_verify_lines", "entry_as_dict", "entry_hash"]
 
 
 def decision_log_append(*, payload: dict[str, Any]) -> DecisionLogEntry:
-    """Append ``payload`` to the chain; must run inside the transaction of the decision it records
-    (two decisions at once cannot both take the same place: ``seq`` and ``hash`` are unique)."""
+    """Append ``payload`` to the chain; must run inside the transaction of the decision it records (two
+    decisions at once wait for each other; ``seq`` and ``hash`` are unique besides)."""
     if not connection.in_atomic_block:
         raise RuntimeError("decision_log_append must run inside the decision's transaction")
-    last = DecisionLogEntry.objects.select_for_update().order_by("-seq").first()
+    if connection.vendor == "postgresql":
+        # One appender at a time until commit: locking the last row alone would let a second appender, once
+        # the first commits, still read the old last row and take the same place. SQLite has one writer anyway.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOG_LOCK])
+    last = DecisionLogEntry.objects.order_by("-seq").first()
     seq = last.seq + 1 if last is not None else 1
     prev_hash = last.hash if last is not None else GENESIS
     payload = json.loads(canonical_json(payload))  # exactly what will be hashed and served
