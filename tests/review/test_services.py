@@ -185,3 +185,39 @@ def test_the_transition_notifies_the_organisation_in_the_same_transaction(review
     assert sorted(Notification.objects.values_list("person__username", flat=True)) == [
         "admin", "conflicted", "member"]
     assert Activity.objects.filter(action="review.application.clarify").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_saving_the_same_verdict_at_the_same_moment(review_world):
+    """Parallel transactions (PostgreSQL): one saves, the other is told; nothing is overwritten."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel transactions need PostgreSQL")
+    application = bring_to(review_world, S.LEVEL_1)
+    services.application_assign(actor=review_world.actors["l1"], application=application, today=DAY0)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def save(notes: str) -> None:
+        try:
+            barrier.wait(timeout=10)
+            services.verdict_set(actor=review_world.actors["l1"], application=application, indicator="6",
+                                 verdict="pass", notes=notes, expected_version=0, today=DAY0)
+            outcomes.append(("saved", notes))
+        except StaleVersion as exc:
+            outcomes.append(("told", exc.details["current_version"]))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(notes,)) for notes in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(kind for kind, _value in outcomes) == ["saved", "told"]
+    saved = next(value for kind, value in outcomes if kind == "saved")
+    row = IndicatorVerdict.objects.get(application=application, indicator="6")
+    assert (row.notes, row.version) == (saved, 1)
+    assert ("told", 1) in outcomes
