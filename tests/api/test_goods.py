@@ -250,7 +250,7 @@ def test_openapi_document(client):
         "/api/v1/facets", "/api/v1/goods", "/api/v1/goods/{id}", "/api/v1/goods/{id}/history",
         "/api/v1/goods/{id}/screening", "/api/v1/me", "/api/v1/memberships/{membership_id}/actions/{action}",
         "/api/v1/orgs", "/api/v1/orgs/{id}", "/api/v1/orgs/{id}/history", "/api/v1/orgs/{id}/memberships",
-        "/api/v1/review/backlog"]
+        "/api/v1/review/backlog", "/api/v1/review/queue"]
     operation = document["paths"]["/api/v1/goods"]["get"]
     assert [param["name"] for param in operation["parameters"]] == [
         "q", "category", "stage", "sdg", "license", "development_country", "deployment_country", "sector",

@@ -126,3 +126,13 @@ def test_backlog_figures_public_aggregate_and_secretariat_detail(client, review_
     detailed = client.get("/api/v1/review/backlog?detailed=true", **_auth(review_world.people["secretariat"])).json()
     assert [(a["state"], a["waiting_on"], a["assignee"]) for a in detailed["applications"]] == [
         ("level-1", "reviewer-l1", None)]
+
+
+def test_the_queue_is_for_the_people_of_its_level(client, review_world):
+    application = bring_to(review_world, S.LEVEL_1)
+    rows = client.get("/api/v1/review/queue?level=1", **_auth(review_world.people["l1"], scope="read")).json()
+    assert [(row["id"], row["name"], row["assignee"]) for row in rows] == [(application.pk, "Open Health", None)]
+    assert client.get("/api/v1/review/queue?level=1", **_auth(review_world.people["l2"], scope="read")
+                      ).status_code == 403
+    assert client.get("/api/v1/review/queue?level=1").status_code == 403
+    assert client.get("/api/v1/review/queue?level=4", **_auth(review_world.people["l1"])).status_code == 400

@@ -41,6 +41,8 @@ def test_a_clarification_is_reminded_once_before_its_deadline_then_lapses_after_
     application = Application.objects.get(pk=application.pk)
     assert (application.state, application.decided_on, application.paused_days) == (S.INELIGIBLE, day(16), 16)
     assert application.decision.automatic is True
+    assert application.decision.reasons == {"2": {
+        "verdict": None, "reason": "The clarification asked on 2026-01-05 was not answered by 2026-01-20."}}
     assert DecisionLogEntry.objects.get().payload["outcome"] == "ineligible"
     assert review_tick(today=day(17)) == NOTHING
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from dpghub.catalog.enums import FieldOwner, Stage
 from dpghub.catalog.services.editing import good_fields_set
 from dpghub.common.history import Actor, history_record
-from dpghub.core.standard import version_in_force
+from dpghub.core.standard import INDICATOR_CODES, version_in_force
 from dpghub.notifications.enums import NotificationKind
 from dpghub.notifications.services import notify
 from dpghub.review.enums import Action, ApplicationState, Outcome, ReviewAction
@@ -87,8 +87,9 @@ def _lapse(actor: Actor, today: dt.date) -> int:
             clarification.save(update_fields=["lapsed_on"])
             reason = _("The clarification asked on %(asked)s was not answered by %(due)s.") % {
                 "asked": clarification.asked_on, "due": clarification.due_on}
-            reasons = {code: {"verdict": None, "reason": reason} for code in clarification.indicators} or {
-                "*": {"verdict": None, "reason": reason}}
+            # the indicators the question was about, or every indicator when it named none
+            reasons = {code: {"verdict": None, "reason": reason}
+                       for code in (clarification.indicators or INDICATOR_CODES)}
             application.paused_days += (today - clarification.asked_on).days
             _record_decision(application, actor=actor, outcome=Outcome.INELIGIBLE, reasons=reasons, today=today,
                              automatic=True)

@@ -20,8 +20,14 @@ from dpghub.orgs.selectors import organisation_get
 from dpghub.review import services
 from dpghub.review.decisions import decision_log_lines
 from dpghub.review.enums import SYSTEM_ACTIONS, Action
-from dpghub.review.errors import InvalidApplication
-from dpghub.review.selectors import application_get, application_view, backlog_figures, reviewer_get
+from dpghub.review.errors import InvalidApplication, ReviewPermissionDenied
+from dpghub.review.selectors import (
+    application_get,
+    application_view,
+    backlog_figures,
+    review_queue,
+    reviewer_get,
+)
 
 router = Router(tags=["review"])
 _ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 429: Error}
@@ -94,6 +100,15 @@ class ActionIn(Schema):
     expert: str | None = Field(None, description="consult-expert: the expert's username (optional).")
     outcome: str | None = Field(None, description="decide: dpg or ineligible.")
     reasons: dict[str, str] = Field({}, description="decide: a public reason per indicator code.")
+
+
+class QueueRow(Schema):
+    id: int
+    name: str
+    organisation: str
+    standard_version: str
+    waiting_days: int = Field(description="Days since the application reached this level.")
+    assignee: str | None
 
 
 class BacklogOut(Schema):
@@ -204,3 +219,16 @@ def review_backlog(request: HttpRequest, days: int = 365, detailed: bool = False
     today = timezone.localdate()
     return backlog_figures(viewer=request_actor(request).user, today=today, since=today - dt.timedelta(days=days),
                            detailed=detailed)
+
+
+@router.get("/review/queue", response={200: list[QueueRow], 400: Error, 401: Error, 403: Error, 429: Error},
+            url_name="review_queue", operation_id="review_queue",
+            summary="The applications waiting at a level (1, 2, or 3 for experts), oldest first: for the people "
+                    "of that level (never their own organisations' applications) and the secretariat")
+def review_queue_list(request: HttpRequest, level: int = 1) -> list:
+    if level not in (1, 2, 3):
+        raise InvalidApplication(_("level is 1, 2 or 3."), field="level")
+    actor = request_actor(request)
+    if not actor.is_person:
+        raise ReviewPermissionDenied(_("The queues are for reviewers and the secretariat."))
+    return review_queue(viewer=actor.user, level=level, today=timezone.localdate())
