@@ -136,3 +136,15 @@ def test_the_queue_is_for_the_people_of_its_level(client, review_world):
                       ).status_code == 403
     assert client.get("/api/v1/review/queue?level=1").status_code == 403
     assert client.get("/api/v1/review/queue?level=4", **_auth(review_world.people["l1"])).status_code == 400
+
+
+def test_a_verdict_saved_meanwhile_is_a_409_with_the_current_version(client, review_world):
+    application = bring_to(review_world, S.LEVEL_1)
+    l1 = _auth(review_world.people["l1"])
+    url = f"/api/v1/applications/{application.pk}/actions"
+    assert _post(client, f"{url}/assign", {}, l1).status_code == 200
+    assert _post(client, f"{url}/verdict", {"indicator": "3", "verdict": "pass", "notes": "one"}, l1).status_code == 200
+    second = _post(client, f"{url}/verdict", {"indicator": "3", "verdict": "fail", "notes": "two"}, l1)
+    assert (second.status_code, second.json()["error"]["code"], second.json()["error"]["current_version"]) == (
+        409, "stale_version", 1)
+    assert client.get(f"/api/v1/applications/{application.pk}", **l1).json()["verdicts"][0]["notes"] == "one"
