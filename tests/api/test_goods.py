@@ -245,8 +245,9 @@ def test_openapi_document(client):
     document = response.json()
     assert document["openapi"] == "3.1.0"
     assert sorted(document["paths"]) == [
+        "/api/v1/applications", "/api/v1/applications/{id}", "/api/v1/applications/{id}/actions/{action}",
         "/api/v1/charter/countries/{code}", "/api/v1/charter/endorsers/{id}", "/api/v1/charter/goods/{id}",
-        "/api/v1/charter/grid", "/api/v1/countries/{code}", "/api/v1/deployments",
+        "/api/v1/charter/grid", "/api/v1/countries/{code}", "/api/v1/decisions", "/api/v1/deployments",
         "/api/v1/deployments/{id}", "/api/v1/deployments/{id}/actions/{action}",
         "/api/v1/deployments/{id}/history", "/api/v1/endorsers", "/api/v1/endorsers/{id}", "/api/v1/facets",
         "/api/v1/goods", "/api/v1/goods/{id}", "/api/v1/goods/{id}/history", "/api/v1/goods/{id}/screening",
@@ -254,7 +255,8 @@ def test_openapi_document(client):
         "/api/v1/orgs", "/api/v1/orgs/{id}", "/api/v1/orgs/{id}/history", "/api/v1/orgs/{id}/memberships",
         "/api/v1/pledges", "/api/v1/pledges/{ref}", "/api/v1/pledges/{ref}/actions/{action}",
         "/api/v1/pledges/{ref}/ratings", "/api/v1/pledges/{ref}/reports",
-        "/api/v1/pledges/{ref}/targets/{metric}/reports", "/api/v1/reports/{report_id}/actions/{action}"]
+        "/api/v1/pledges/{ref}/targets/{metric}/reports", "/api/v1/reports/{report_id}/actions/{action}",
+        "/api/v1/review/backlog", "/api/v1/review/queue"]
     operation = document["paths"]["/api/v1/goods"]["get"]
     assert [param["name"] for param in operation["parameters"]] == [
         "q", "category", "stage", "sdg", "license", "development_country", "deployment_country", "sector",

@@ -10,6 +10,7 @@ from dpghub.api.routers.charter import router as charter_router
 from dpghub.api.routers.deployments import router as deployments_router
 from dpghub.api.routers.goods import router as goods_router
 from dpghub.api.routers.people import router as people_router
+from dpghub.api.routers.review import router as review_router
 
 api = NinjaAPI(
     title="DPG Hub API",
@@ -35,3 +36,4 @@ api.add_router("/", goods_router)
 api.add_router("/", people_router)
 api.add_router("/", charter_router)
 api.add_router("/", deployments_router)
+api.add_router("/", review_router)

@@ -9,5 +9,6 @@ from dpghub.cli import (
     people,  # noqa: F401
     registry,  # noqa: F401
     rescreen,  # noqa: F401
+    review,  # noqa: F401
     screen,  # noqa: F401
 )

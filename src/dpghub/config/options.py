@@ -81,6 +81,15 @@ OPTIONS: tuple[Option, ...] = (
            "as stale.", int),
     Option("DEPLOYMENTS_MATCH_THRESHOLD", 90, "Lowest fuzzy score (0-100) at which an imported software name is "
            "matched to a registered good; below it the name is listed as unmatched.", int),
+    Option("REVIEW_RECOGNITION_DAYS", 365, "How long a DPG recognition lasts, in days from the decision.", int),
+    Option("REVIEW_RENEWAL_DAYS", 60, "Days before a recognition expires when `dpghub review tick` opens a renewal "
+           "application pre-filled from the last one and tells the organisation.", int),
+    Option("REVIEW_ARCHIVE_DAYS", 90, "A draft application with no response from its organisation for this many "
+           "days is archived (after a notice, see REVIEW_ARCHIVE_NOTICE_DAYS).", int),
+    Option("REVIEW_ARCHIVE_NOTICE_DAYS", 14, "Days before archiving when the organisation is told; an application "
+           "is never archived sooner than this after the notice.", int),
+    Option("REVIEW_REMINDER_DAYS", 7, "Days before a clarification's deadline when the organisation is reminded.",
+           int),
 )
 
 _BY_NAME = {option.name: option for option in OPTIONS}

@@ -21,6 +21,9 @@ class NotificationKind(models.TextChoices):
     DEPLOYMENT_CONFIRMED = "deployments.deployment_confirmed", _("A deployment you recorded was confirmed")
     DEPLOYMENT_DISPUTED = "deployments.deployment_disputed", _("A deployment of your organisation or that you "
                                                                 "recorded was disputed")
+    APPLICATION_CHANGED = "review.application_changed", _("An application of your organisation moved on")
+    APPLICATION_REMINDER = "review.application_reminder", _("An application of your organisation needs an answer soon")
+    REVIEW_ASSIGNED = "review.assigned", _("An application was given to you to review")
 
 
 class EmailStatus(models.TextChoices):
