@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import ClassVar
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +18,6 @@ from django.views.decorators.http import require_POST
 from dpghub.catalog.enums import AssessmentSource, CountryRole, Facet, IndicatorStatus
 from dpghub.catalog.errors import GoodNotFound, InvalidQuery
 from dpghub.catalog.selectors import GoodPage, good_get, goods_search
-from dpghub.common.ratelimit import ratelimit_hit
 from dpghub.core.standard import INDICATOR_CODES, indicator
 from dpghub.screening.errors import NoRepository, NotAllowed
 from dpghub.screening.selectors import screening_good_get, screening_overview
@@ -236,49 +233,3 @@ def good_screen(request: HttpRequest, slug: str) -> HttpResponse:
                                     "few minutes to see the report."))
     # Back to the top of the page, where the message shows (an anchor would scroll past it).
     return redirect("web:good-detail", slug=good.slug)
-
-
-class LoginView(auth_views.LoginView):
-    """Django's sign-in, with attempts limited per client address (DPGHUB_LOGIN_RATE) across processes."""
-
-    template_name = "web/login.html"
-    redirect_authenticated_user = True
-    extra_context: ClassVar[dict] = {"nav": "login"}
-
-    def post(self, request, *args, **kwargs):
-        decision = ratelimit_hit(scope="login", key=_client_address(request), rate=settings.DPGHUB_LOGIN_RATE)
-        if not decision.allowed:
-            # An unbound form: validating it would authenticate, which is exactly what is refused here.
-            form = self.get_form_class()(request, initial={"username": request.POST.get("username", "")})
-            context = self.get_context_data(form=form, rate_limited=True, retry_after=decision.retry_after)
-            response = self.render_to_response(context, status=429)
-            response["Retry-After"] = str(decision.retry_after)
-            return response
-        return super().post(request, *args, **kwargs)
-
-
-class LogoutView(auth_views.LogoutView):
-    """Sign-out is a POST (CSRF-protected); a GET shows a page with the button."""
-
-    template_name = "web/logout.html"
-    http_method_names: ClassVar[list[str]] = ["get", "post", "options"]
-
-    def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, {"next": self.get_redirect_url()})
-
-    def post(self, request, *args, **kwargs):
-        response = super().post(request, *args, **kwargs)
-        messages.info(request, _("You are signed out."))
-        return response
-
-
-def _client_address(request: HttpRequest) -> str:
-    """The client's address: the connection's, or with DPGHUB_TRUSTED_PROXIES = n, the address the
-    nearest of n trusted proxies saw (n-th entry of X-Forwarded-For from the right; entries a client
-    wrote itself, further left, are never trusted)."""
-    proxies = settings.DPGHUB_TRUSTED_PROXIES
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or "unknown"

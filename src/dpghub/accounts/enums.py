@@ -1,0 +1,22 @@
+"""The platform roles a person can hold (issue 13: first- and second-level reviewer, expert, secretariat)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlatformRole(models.TextChoices):
+    REVIEWER_L1 = "reviewer-l1", _("First-level reviewer")
+    REVIEWER_L2 = "reviewer-l2", _("Second-level reviewer")
+    EXPERT = "expert", _("Expert")
+    SECRETARIAT = "secretariat", _("Secretariat")
+
+
+#: Holders of these roles must use two-factor authentication (TOTP) before doing anything else.
+MFA_REQUIRED_ROLES: frozenset[str] = frozenset(
+    {PlatformRole.REVIEWER_L1, PlatformRole.REVIEWER_L2, PlatformRole.SECRETARIAT}
+)
+
+#: Roles that may review applications (with two-factor authentication set up).
+REVIEWER_ROLES: frozenset[str] = frozenset({PlatformRole.REVIEWER_L1, PlatformRole.REVIEWER_L2})
