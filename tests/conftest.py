@@ -10,3 +10,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture
+def outbox(settings, tmp_path):
+    """Mail goes to the file outbox (as with DPGHUB_EMAIL_BACKEND=file), in a directory of the test's own."""
+    settings.EMAIL_BACKEND = "dpghub.common.mail.OutboxBackend"
+    settings.DPGHUB_MAIL_DIR = tmp_path / "mail"
+    return settings.DPGHUB_MAIL_DIR

@@ -6,4 +6,5 @@ from dpghub.cli import (
     registry,  # noqa: F401
     rescreen,  # noqa: F401
     screen,  # noqa: F401
+    users,  # noqa: F401
 )
