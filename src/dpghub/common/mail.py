@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 
+
 def outbox_dir() -> Path:
     return Path(settings.DPGHUB_MAIL_DIR)
 
