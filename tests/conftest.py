@@ -29,3 +29,11 @@ def world(db):
     from tests.people_world import build_world
 
     return build_world()
+
+
+@pytest.fixture
+def outbox(settings, tmp_path):
+    """Mail goes to the file outbox (as with DPGHUB_EMAIL_BACKEND=file), in a directory of the test's own."""
+    settings.EMAIL_BACKEND = "dpghub.common.mail.OutboxBackend"
+    settings.DPGHUB_MAIL_DIR = tmp_path / "mail"
+    return settings.DPGHUB_MAIL_DIR

@@ -64,6 +64,8 @@ def site(live_server):
         "/api/v1/docs",
         "/accounts/login/",
         "/accounts/logout/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
     ],
 )
 def test_pages_have_no_axe_violations(browser, axe_source, site, path):
@@ -83,17 +85,18 @@ def test_screening_report_and_staff_controls_have_no_axe_violations(browser, axe
     from selenium.webdriver.support.ui import WebDriverWait
 
     from dpghub.screening.models import ScreeningRun, ScreeningStatus
+    from tests.people import make_person
 
-    user = django_user_model.objects.create_user("screener", password="a-long-password")
+    user = make_person("screener@example.org", password="a-long-password")
     user.user_permissions.add(Permission.objects.get(codename="add_screeningrun"))
     url = site + "/goods/dhis2/"
     browser.get(url)
     assert "Licence changed:" in browser.find_element(By.CSS_SELECTOR, ".detail-head .flag").text
     assert browser.find_elements(By.CSS_SELECTOR, "form.screen-now") == []
     browser.find_element(By.LINK_TEXT, "Sign in").click()
-    browser.find_element(By.ID, "id_username").send_keys("screener")
+    browser.find_element(By.ID, "id_login").send_keys("screener@example.org")
     browser.find_element(By.ID, "id_password").send_keys("a-long-password")
-    browser.find_element(By.CSS_SELECTOR, "form.stacked button").click()
+    browser.find_element(By.CSS_SELECTOR, "main form.stacked button").click()
     WebDriverWait(browser, 10).until(lambda driver: driver.current_url == url)
     violations = _axe(browser, axe_source, url, open_details=True)
     assert violations == [], _describe(violations)

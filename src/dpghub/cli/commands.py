@@ -11,4 +11,5 @@ from dpghub.cli import (
     rescreen,  # noqa: F401
     review,  # noqa: F401
     screen,  # noqa: F401
+    users,  # noqa: F401
 )

@@ -155,7 +155,7 @@ def config_show(markdown: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     for option in options.OPTIONS:
         value = values[option.name]
-        if option.name == "SECRET_KEY" and value:
+        if option.name in {"SECRET_KEY", "SMTP_PASSWORD"} and value:
             value = "(set)"
         shown = ",".join(value) if isinstance(value, list) else value
         click.echo(f"{option.env}={shown}\n    {option.help}")

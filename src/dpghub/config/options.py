@@ -90,6 +90,18 @@ OPTIONS: tuple[Option, ...] = (
            "is never archived sooner than this after the notice.", int),
     Option("REVIEW_REMINDER_DAYS", 7, "Days before a clarification's deadline when the organisation is reminded.",
            int),
+    Option("EMAIL_BACKEND", "file", "How e-mail is sent. `file`: not sent, each message is written to DATA_DIR/mail "
+           "(`dpghub mail` lists and shows them). `smtp`: through SMTP_HOST. `console`: printed on standard output."),
+    Option("EMAIL_FROM", "DPG Hub <noreply@localhost>", "Sender address of the e-mail DPG Hub sends."),
+    Option("SMTP_HOST", "localhost", "SMTP server when EMAIL_BACKEND=smtp."),
+    Option("SMTP_PORT", 587, "SMTP server port.", int),
+    Option("SMTP_USER", "", "SMTP user name (empty: no authentication)."),
+    Option("SMTP_PASSWORD", "", "SMTP password."),
+    Option("SMTP_STARTTLS", True, "Upgrade the SMTP connection with STARTTLS (port 587).", _bool),
+    Option("SMTP_SSL", False, "Connect to the SMTP server over TLS from the start (port 465); "
+           "excludes SMTP_STARTTLS.", _bool),
+    Option("SIGNUP_OPEN", True, "Let anyone create an account (with a verified e-mail address). "
+           "Off: accounts are created with `dpghub users create` only.", _bool),
 )
 
 _BY_NAME = {option.name: option for option in OPTIONS}

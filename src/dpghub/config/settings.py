@@ -74,8 +74,13 @@ INSTALLED_APPS = [
     "dpghub.charter",
     "dpghub.deployments",
     "dpghub.review",
+    "dpghub.accounts",
     "dpghub.web",
     "dpghub.api",
+    # after dpghub.web, whose templates override allauth's (templates/allauth, account, mfa)
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +93,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "dpghub.web.errors.DomainErrorMiddleware",  # domain errors -> pages (the API maps its own)
+    "allauth.account.middleware.AccountMiddleware",
+    # people whose role requires two-factor authentication set it up before anything else
+    "dpghub.web.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -129,6 +137,72 @@ CACHES = {
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:goods-list"
 LOGOUT_REDIRECT_URL = "web:goods-list"
+
+# People (docs/accounts.md): Django's own User, identified by e-mail through django-allauth; the user
+# name is filled automatically and never shown. Two-factor: allauth's TOTP and recovery codes.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+ACCOUNT_ADAPTER = "dpghub.web.allauth_hooks.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "dpghub.web.allauth_hooks.SignupForm"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # the link opens a page with a button: a mail scanner cannot confirm
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per person, changed (and verified again) rather than added
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = None  # the sign-in form asks
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[DPG Hub] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if CONFIG["SECURE_COOKIES"] else "http"
+# allauth's own limits (per address "ip", per account "user", per e-mail "key"); sign-in attempts are
+# also limited per client address by DPGHUB_LOGIN_RATE (dpghub.web.accounts.LoginView).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",  # wrong passwords, and wrong two-factor codes per person
+    "signup": "20/h/ip",
+    "reset_password": "20/h/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = CONFIG["TRUSTED_PROXIES"]
+DPGHUB_SIGNUP_OPEN = CONFIG["SIGNUP_OPEN"]
+MFA_ADAPTER = "dpghub.accounts.mfa.MfaAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "DPG Hub"
+MFA_RECOVERY_CODE_COUNT = 10
+
+# E-mail (dpghub.common.mail): written to DATA_DIR/mail by default, SMTP or the console on demand.
+if CONFIG["EMAIL_BACKEND"] not in {"file", "smtp", "console"}:
+    raise options.ConfigError(f"DPGHUB_EMAIL_BACKEND: {CONFIG['EMAIL_BACKEND']!r} is not file, smtp or console")
+if CONFIG["SMTP_SSL"] and CONFIG["SMTP_STARTTLS"] and CONFIG["EMAIL_BACKEND"] == "smtp":
+    raise options.ConfigError("DPGHUB_SMTP_SSL and DPGHUB_SMTP_STARTTLS exclude each other; set one to false")
+EMAIL_BACKEND = {
+    "file": "dpghub.common.mail.OutboxBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}[CONFIG["EMAIL_BACKEND"]]
+DPGHUB_MAIL_DIR = DATA_DIR / "mail"
+DEFAULT_FROM_EMAIL = CONFIG["EMAIL_FROM"]
+SERVER_EMAIL = CONFIG["EMAIL_FROM"]
+EMAIL_HOST = CONFIG["SMTP_HOST"]
+EMAIL_PORT = CONFIG["SMTP_PORT"]
+EMAIL_HOST_USER = CONFIG["SMTP_USER"]
+EMAIL_HOST_PASSWORD = CONFIG["SMTP_PASSWORD"]
+EMAIL_USE_TLS = CONFIG["SMTP_STARTTLS"] and not CONFIG["SMTP_SSL"]
+EMAIL_USE_SSL = CONFIG["SMTP_SSL"]
+EMAIL_TIMEOUT = 30
 
 LANGUAGE_CODE = CONFIG["LANGUAGE_CODE"]
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]

@@ -9,4 +9,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("dpghub.web.urls")),
+    # django-allauth: sign-up, e-mail verification, password reset and change, two-factor (after the
+    # site's own /accounts/ pages, so that its rate-limited sign-in at /accounts/login/ is the one served)
+    path("accounts/", include("allauth.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dpghub.web import charter, people, views
+from dpghub.web import accounts, charter, people, views
 
 app_name = "web"
 urlpatterns = [
@@ -26,6 +26,10 @@ urlpatterns = [
     path("account/tokens/", people.tokens_page, name="tokens"),
     path("account/notifications/", people.notifications_page, name="notifications"),
     path("activity/", people.activity_page, name="activity"),
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    # The rest of /accounts/ is django-allauth's (config/urls.py); these come first and take precedence.
+    path("accounts/", accounts.account_page, name="account"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("accounts/me/export.json", accounts.account_export, name="account-export"),
+    path("accounts/delete/", accounts.account_delete, name="account-delete"),
 ]

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import ClassVar
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +20,6 @@ from dpghub.catalog.errors import InvalidQuery
 from dpghub.catalog.selectors import GoodPage, good_get, goods_search
 from dpghub.common.errors import Conflict, InvalidInput
 from dpghub.common.history import Actor
-from dpghub.common.ratelimit import client_address, ratelimit_hit
 from dpghub.common.selectors import history_of
 from dpghub.screening.selectors import screening_good_get, screening_overview, screening_runs_of
 from dpghub.screening.services import PERMISSION as SCREENING_PERMISSION
@@ -219,41 +216,3 @@ def good_screen(request: HttpRequest, slug: str) -> HttpResponse:
                                     "few minutes to see the report."))
     # Back to the top of the page, where the message shows (an anchor would scroll past it).
     return redirect("web:good-detail", slug=good.slug)
-
-
-class LoginView(auth_views.LoginView):
-    """Django's sign-in, with attempts limited per client address (DPGHUB_LOGIN_RATE) across processes."""
-
-    template_name = "web/login.html"
-    redirect_authenticated_user = True
-    extra_context: ClassVar[dict] = {"nav": "login"}
-
-    def post(self, request, *args, **kwargs):
-        decision = ratelimit_hit(scope="login", key=_client_address(request), rate=settings.DPGHUB_LOGIN_RATE)
-        if not decision.allowed:
-            # An unbound form: validating it would authenticate, which is exactly what is refused here.
-            form = self.get_form_class()(request, initial={"username": request.POST.get("username", "")})
-            context = self.get_context_data(form=form, rate_limited=True, retry_after=decision.retry_after)
-            response = self.render_to_response(context, status=429)
-            response["Retry-After"] = str(decision.retry_after)
-            return response
-        return super().post(request, *args, **kwargs)
-
-
-class LogoutView(auth_views.LogoutView):
-    """Sign-out is a POST (CSRF-protected); a GET shows a page with the button."""
-
-    template_name = "web/logout.html"
-    http_method_names: ClassVar[list[str]] = ["get", "post", "options"]
-
-    def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, {"next": self.get_redirect_url()})
-
-    def post(self, request, *args, **kwargs):
-        response = super().post(request, *args, **kwargs)
-        messages.info(request, _("You are signed out."))
-        return response
-
-
-def _client_address(request: HttpRequest) -> str:
-    return client_address(request.META, settings.DPGHUB_TRUSTED_PROXIES)
