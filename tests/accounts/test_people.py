@@ -161,3 +161,22 @@ def test_cli_users_create_and_mail(outbox, monkeypatch):
     assert "Subject: Verify" in result.output and "https://hub.example/accounts/confirm-email/k/" in result.output
     result = runner.invoke(cli, ["mail", "--show", "nope"])
     assert result.exit_code == 1 and "no message 'nope'" in result.output
+
+
+def test_the_export_has_memberships_tokens_and_notifications_but_no_token_secret():
+    from dpghub.accounts.services import person_export
+    from dpghub.common.history import Actor
+    from dpghub.orgs.models import Organisation
+    from dpghub.orgs.services import membership_request
+    from dpghub.tokens.services import token_create
+
+    person = make_person("ana@example.org", name="Ana Lima")
+    org = Organisation.objects.create(name="Ministry of Health", slug="moh", type="government", country="KE")
+    membership_request(actor=Actor.person(person), organisation=org, note="HMIS unit")
+    _token, raw = token_create(actor=Actor.person(person), person=person, name="script", scope="read")
+    export = person_export(actor=person)
+    assert [(m["organisation"], m["status"], m["note"]) for m in export["memberships"]] == [
+        ("moh", "requested", "HMIS unit")]
+    assert [(t["name"], t["scope"], t["begins_with"]) for t in export["api_tokens"]] == [("script", "read", raw[:8])]
+    assert raw not in repr(export)
+    assert [n["kind"] for n in export["notifications"]["received"]] == ["tokens.token_created"]

@@ -18,3 +18,4 @@ class AccountsConfig(AppConfig):
             return get_user_model().objects.filter(pk__in=PlatformRoleGrant.objects.filter(role=role).values("user_id"))
 
         platform_roles_source(person_platform_roles, holders_of)
+        from dpghub.accounts import exports  # noqa: F401  (registers the other apps' export sections)
