@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -591,8 +592,8 @@ def _report_transition(*, actor: Actor, report: ProgressReport, action: ReportAc
 
 
 def pledge_path(pledge: Pledge) -> str:
-    """The public address of a pledge's page (for links in notifications)."""
-    return f"/charter/pledges/{pledge.ref}/"
+    """The public address of a pledge's page (for links in notifications), from the URL configuration."""
+    return reverse("web:charter-pledge", kwargs={"ref": pledge.ref})
 
 
 def report_verify(*, actor: Actor, report: ProgressReport, note: str = "") -> ProgressReport:
