@@ -12,46 +12,32 @@ fails while it is not, so a string cannot be parked there quietly.
 
 from __future__ import annotations
 
-import io
+import importlib.util
 import json
 from functools import cache
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract, extract_python
 from babel.messages.pofile import read_po
-from django.utils.translation.template import templatize
 
-import dpghub
+ROOT = Path(__file__).resolve().parents[2]
+# scripts/messages.py (the catalogue maintainer's tool) reads the source; the test reads it the same way
+_spec = importlib.util.spec_from_file_location("dpghub_messages", ROOT / "scripts" / "messages.py")
+messages = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(messages)
 
-PACKAGE = Path(dpghub.__file__).parent
-LOCALE = PACKAGE / "locale"
-LANGUAGES = ("fr", "es")
+LOCALE = messages.LOCALE
+LANGUAGES = messages.LANGUAGES
 KNOWN_GAPS = json.loads((Path(__file__).with_name("untranslated.json")).read_text(encoding="utf-8"))
-# Django's gettext functions, with Babel's keyword specs (plural and context arguments).
-KEYWORDS = {
-    "_": None, "gettext": None, "gettext_lazy": None, "gettext_noop": None,
-    "ngettext": (1, 2), "ngettext_lazy": (1, 2),
-    "pgettext": ((1, "c"), 2), "pgettext_lazy": ((1, "c"), 2),
-    "npgettext": ((1, "c"), 2, 3), "npgettext_lazy": ((1, "c"), 2, 3),
-}
 
 
 @cache
 def marked_strings() -> dict[tuple[str, str | None], str]:
     """(msgid, context) -> the first place that marks it, for every translatable string of the package."""
     found: dict[tuple[str, str | None], str] = {}
-    for path in sorted(PACKAGE.rglob("*")):
-        rel = path.relative_to(PACKAGE).as_posix()
-        if path.suffix == ".py" and "/migrations/" not in rel:
-            source = path.read_bytes()
-        elif path.suffix in (".html", ".txt") and "/templates/" in rel:
-            source = templatize(path.read_text(encoding="utf-8"), origin=str(path)).encode("utf-8")
-        else:
-            continue
-        for lineno, message, _comments, context in extract(extract_python, io.BytesIO(source), KEYWORDS, []):
-            msgid = message[0] if isinstance(message, tuple) else message
-            found.setdefault((msgid, context), f"{rel}:{lineno}")
+    for message, context, rel, lineno in messages.extracted():
+        msgid = message[0] if isinstance(message, tuple) else message
+        found.setdefault((msgid, context), f"{rel}:{lineno}")
     return found
 
 
