@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import User
 
 from dpghub.common.history import Actor
@@ -18,8 +19,10 @@ from dpghub.tokens.services import token_create
 
 
 def make_secretariat(username: str = "sec") -> User:
-    """A person of the secretariat (platform role)."""
-    return User.objects.create_superuser(username, email=f"{username}@example.org", password=None)
+    """A person of the secretariat (a superuser), with the authenticator app the role requires."""
+    person = User.objects.create_superuser(username, email=f"{username}@example.org", password=None)
+    TOTP.activate(person, generate_totp_secret())
+    return person
 
 
 @dataclass

@@ -240,6 +240,21 @@ def test_a_reviewer_is_sent_to_two_factor_set_up_before_anything_else():
     assert Authenticator.objects.filter(user=reviewer, type="totp").exists()
 
 
+def test_a_superuser_acts_as_the_secretariat_so_is_sent_to_two_factor_set_up_too():
+    superuser = make_person("root@example.org")
+    superuser.is_superuser = superuser.is_staff = True
+    superuser.save(update_fields=["is_superuser", "is_staff"])
+    client = Client()
+    _sign_in(client, "root@example.org")
+    for path in ["/", "/activity/", "/accounts/"]:
+        response = client.get(path)
+        assert (response.status_code, response["Location"]) == (302, "/accounts/2fa/totp/activate/"), path
+    _activate_totp(client)
+    assert client.get("/activity/").status_code == 200
+    response = client.post("/accounts/2fa/totp/deactivate/", {})
+    assert "You cannot deactivate two-factor authentication." in _html(response)
+
+
 def test_people_without_such_a_role_are_offered_two_factor_but_not_forced():
     make_person("ana@example.org", roles=[PlatformRole.EXPERT])
     client = Client()

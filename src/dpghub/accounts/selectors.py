@@ -53,7 +53,10 @@ def person_has_totp(user: Any) -> bool:
 
 
 def person_mfa_required(user: Any) -> bool:
-    """Whether the person's roles require two-factor authentication (reviewers and the secretariat)."""
+    """Whether the person's roles require two-factor authentication: reviewers, the secretariat, and
+    superusers (who act as the secretariat everywhere, common.authz)."""
+    if _signed_in(user) and getattr(user, "is_superuser", False):
+        return True
     return bool(person_platform_roles(user) & MFA_REQUIRED_ROLES)
 
 
