@@ -209,6 +209,27 @@ def test_cli_import_bad_input_exits_2_naming_the_file(cli, dataset):
     assert not Good.objects.exists()
 
 
+def test_cli_import_refuses_a_name_that_is_not_text_and_reports_every_coercion(cli, tmp_path):
+    typed = tmp_path / "typed" / "registry.json"
+    typed.parent.mkdir()
+    typed.write_text(json.dumps([registry_record(name=12345, sdgs="SDG3, SDG4")]))
+    result = CliRunner().invoke(cli, ["import", str(typed.parent)])
+    assert result.exit_code == 2
+    assert f"error: {typed}: record 0: the name is int 12345, not text" in result.output
+    assert not Good.objects.exists()
+    # with a real name the record imports, its SDGs read from the text, and the report says so
+    typed.write_text(json.dumps([registry_record(sdgs="SDG3, SDG4")]))
+    report = tmp_path / "report.json"
+    result = CliRunner().invoke(cli, ["import", str(typed.parent), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    assert "sdgs-from-text 1" in result.output
+    good = Good.objects.get(name="Synthetic Registry Good")
+    assert sorted(good.sdgs.values_list("sdg", flat=True)) == [3, 4]
+    (entry,) = [e for e in json.loads(report.read_text())["report"] if e.get("source") == "dpga-registry:90001"]
+    assert {"kind": "sdgs-from-text", "field": "sdgs", "detail": "'SDG3, SDG4' read as 2 SDG(s)", "count": 1} \
+        in entry["repairs"]
+
+
 def test_cli_import_and_export(cli, dataset, tmp_path):
     report = tmp_path / "report.json"
     result = CliRunner().invoke(cli, ["import", str(dataset), "--report", str(report)])

@@ -150,7 +150,9 @@ def test_registry_parse_on_arbitrary_fields_returns_a_record_or_reports_a_malfor
         record = registry_parse(registry_record(**overrides), path="x.json", source_file="x.json",
                                 data_date=date(2026, 7, 13))
     except MalformedFile as exc:
-        assert exc.reason in {"a registry record has no id", "a record has no name"}
+        assert exc.reason in {"a registry record has no id", "a record has no name"} or (
+            exc.reason.startswith("the name is ") and exc.reason.endswith(", not text")
+            and not isinstance(overrides.get("name"), str)), exc.reason
     else:
         assert record.name and set(record.indicators) == {"1", "2", "3", "4", "5", "6", "7", "8", "9a", "9b", "9c"}
 
@@ -203,6 +205,47 @@ def test_malformed_files_name_the_reason(tmp_path):
     no_id.write_text(json.dumps([registry_record(), registry_record(id="", dpgid="G")]))
     with pytest.raises(MalformedFile, match="record 1: a registry record has no id"):
         file_parse(no_id)
+
+
+def test_a_name_that_is_not_text_makes_the_file_malformed_and_says_which_record(tmp_path):
+    path = tmp_path / "typed.json"
+    path.write_text(json.dumps([registry_record(), registry_record(id="90002", name=12345, sdgs="SDG3, SDG4")]))
+    with pytest.raises(MalformedFile) as failure:
+        file_parse(path)
+    assert failure.value.reason == "record 1: the name is int 12345, not text"
+
+
+def _log(record):
+    return record.log.as_dict()
+
+
+def test_sdgs_given_as_text_are_read_and_the_coercion_is_reported():
+    record = registry_parse(registry_record(sdgs="SDG3, SDG4"), path="p", source_file="r.json",
+                            data_date=date(2026, 7, 13))
+    assert [sdg.sdg for sdg in record.sdgs] == [3, 4]
+    assert {"kind": "sdgs-from-text", "field": "sdgs", "detail": "'SDG3, SDG4' read as 2 SDG(s)"} in _log(record)["repairs"]
+    assert record.indicators["1"].status == "declared"
+    nominee = document_parse({"name": "N", "SDGs": "1,3", "license": "MIT", "stage": "nominee"},
+                             path="p", folder="nominees", stem="n", file_name="n.json").records[0]
+    assert [sdg.sdg for sdg in nominee.sdgs] == [1, 3]
+    assert [lic.expression for lic in nominee.licences] == ["MIT"]
+    kinds = {item["kind"] for item in _log(nominee)["repairs"]}
+    assert {"string-to-list", "sdgs-from-text", "licence-from-text"} <= kinds
+
+
+def test_values_of_the_wrong_type_that_cannot_be_read_are_reported_not_dropped_silently():
+    record = registry_parse(registry_record(sdgs=True, openlicenses=[7], repositories=[["x"]], locations="Kenya"),
+                            path="p", source_file="r.json", data_date=date(2026, 7, 13))
+    unmapped = {item["field"]: item["reason"] for item in _log(record)["unmapped"]}
+    assert unmapped["sdgs"] == "not an object with sdg and relevance; left out"
+    assert unmapped["openlicenses[0]"] == "not an object with an openLicense; left out"
+    assert unmapped["repositories[0]"] == "not an object with a url; left out"
+    assert unmapped["locations"] == "not an object; left out"
+    nominee = document_parse({"name": "N", "SDGs": [{"SDGNumber": 2}, None, "x"], "stage": "nominee"},
+                             path="p", folder="nominees", stem="n", file_name="n.json").records[0]
+    assert [sdg.sdg for sdg in nominee.sdgs] == [2]
+    fields = [item["field"] for item in _log(nominee)["unmapped"]]
+    assert "SDGs[1]" in fields and "SDGs[2][0]" in fields
 
 
 def test_review_keeps_no_reviewer_handle():

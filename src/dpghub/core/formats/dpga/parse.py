@@ -106,12 +106,49 @@ def _get(data: Any, path: str) -> Any:
     return data
 
 
-def _name(data: dict, path: str) -> str:
-    log = RepairLog()
-    name = text_clean(data.get("name"), log, "name")
+def _name(data: dict, path: str, log: RepairLog) -> str:
+    """The record's name: text, or the file is malformed (a number or a list is not a name)."""
+    value = data.get("name")
+    if value is not None and not isinstance(value, str):
+        raise MalformedFile(path, f"the name is {type(value).__name__} {json.dumps(value)[:60]}, not text")
+    name = text_clean(value, log, "name")
     if not name:
         raise MalformedFile(path, "a record has no name")
     return name
+
+
+_LIST_SEPARATORS = re.compile(r"[,;]")
+
+
+def _sdg_numbers_from_text(value: Any, log: RepairLog, field_name: str) -> list[int]:
+    """SDG numbers from a value that should have been a list or an object: "SDG3, SDG4", "1,3", 7."""
+    if isinstance(value, str):
+        parts = [part for part in _LIST_SEPARATORS.split(value) if part.strip()]
+        log.repaired("sdgs-from-text", field_name, f"{value.strip()[:60]!r} read as {len(parts)} SDG(s)")
+    else:
+        parts = [value]
+        log.repaired("sdgs-from-value", field_name, f"{type(value).__name__} read as an SDG number")
+    numbers = []
+    for index, part in enumerate(parts):
+        number = sdg_number(part, log, f"{field_name}[{index}]")
+        if number is not None and number not in numbers:
+            numbers.append(number)
+    return numbers
+
+
+def _object(data: dict, key: str, log: RepairLog) -> dict:
+    """``data[key]`` when it is an object; {} when absent, and reported when it is something else."""
+    value = data.get(key)
+    if isinstance(value, dict):
+        return value
+    if value is not None:
+        _dropped(log, key, value, "an object")
+    return {}
+
+
+def _dropped(log: RepairLog, field_name: str, value: Any, expected: str) -> None:
+    """A value of the wrong type that cannot be read: left out, and said so in the record's report."""
+    log.not_mapped(field_name, json.dumps(value, ensure_ascii=False)[:200], f"not {expected}; left out")
 
 
 def _organisations(items: Any, log: RepairLog) -> tuple[list[OrganisationRef], list[ContactRef]]:
@@ -145,7 +182,11 @@ def _organisations(items: Any, log: RepairLog) -> tuple[list[OrganisationRef], l
 def _repositories(items: Any, log: RepairLog, extra_url: Any = None) -> list[Repo]:
     repos: list[Repo] = []
     for index, item in enumerate(as_list(items, log, "repositories")):
+        if isinstance(item, str):
+            log.repaired("repository-from-text", f"repositories[{index}]", "a bare URL read as the repository")
+            item = {"url": item}
         if not isinstance(item, dict):
+            _dropped(log, f"repositories[{index}]", item, "an object with a url")
             continue
         url = url_clean(item.get("url"), log, f"repositories[{index}].url")
         if url:
@@ -285,7 +326,7 @@ def _candidates_record(shape: str, data: dict, *, path: str, folder: str, stem: 
         record_sha256=_sha256(data),
         data_date=CANDIDATES_DATA_DATE,
         rank=_FOLDER_RANK.get(folder, 2),
-        name=_name(data, path)[:300],
+        name=_name(data, path, log)[:300],
         external_ids=[(SCHEME_LEGACY_SLUG, stem)],
         join_key=stem,
         log=log,
@@ -305,14 +346,24 @@ def nominee_parse(data: dict, *, path: str, folder: str, stem: str) -> SourceRec
     record.repositories = _repositories(data.get("repositories"), log, data.get("repositoryURL"))
     licences = []
     for index, item in enumerate(as_list(data.get("license"), log, "license")):
+        if isinstance(item, str):
+            log.repaired("licence-from-text", f"license[{index}]", "a bare licence name read as its SPDX id")
+            item = {"spdx": item}
         if isinstance(item, dict):
             licence = _licence(item.get("spdx"), item.get("licenseURL"), log, f"license[{index}].spdx")
             if licence:
                 licences.append(licence)
+        else:
+            _dropped(log, f"license[{index}]", item, "an object with an spdx licence")
     record.licences = _unique_licences(licences)
     sdgs: dict[int, Sdg] = {}
     for index, item in enumerate(as_list(data.get("SDGs"), log, "SDGs")):
+        if isinstance(item, (str, int)) and not isinstance(item, bool):
+            for number in _sdg_numbers_from_text(item, log, f"SDGs[{index}]"):
+                sdgs.setdefault(number, Sdg(number, "", ()))
+            continue
         if not isinstance(item, dict):
+            _dropped(log, f"SDGs[{index}]", item, "an object with an SDGNumber")
             continue
         number = sdg_number(item.get("SDGNumber"), log, f"SDGs[{index}].SDGNumber")
         if number and number not in sdgs:
@@ -342,7 +393,7 @@ def nominee_parse(data: dict, *, path: str, folder: str, stem: str) -> SourceRec
 def screening_parse(data: dict, *, path: str, folder: str, stem: str) -> SourceRecord:
     """A publicgoods-candidates screening record (digitalpublicgoods/): indicators 3-9, locations."""
     record, log = _candidates_record(SHAPE_SCREENING, data, path=path, folder=folder, stem=stem)
-    locations = data.get("locations") if isinstance(data.get("locations"), dict) else {}
+    locations = _object(data, "locations", log)
     record.countries = [(c, "development") for c in country_codes(
         locations.get("developmentCountries"), log, "locations.developmentCountries")]
     record.countries += [(c, "deployment") for c in country_codes(
@@ -398,7 +449,7 @@ def registry_parse(data: dict, *, path: str, source_file: str, data_date: date) 
         record_sha256=_sha256(data),
         data_date=data_date,
         rank=3,
-        name=_name(data, path)[:300],
+        name=_name(data, path, log)[:300],
         external_ids=[(SCHEME_APPLICATION, app_id)] + ([(SCHEME_DPGID, dpgid)] if dpgid else []),
         log=log,
     )
@@ -414,14 +465,30 @@ def registry_parse(data: dict, *, path: str, source_file: str, data_date: date) 
     record.repositories = _repositories(data.get("repositories"), log)
     licences = []
     for index, item in enumerate(as_list(data.get("openlicenses"), log, "openlicenses")):
+        if isinstance(item, str):
+            log.repaired("licence-from-text", f"openlicenses[{index}]", "a bare licence name read as openLicense")
+            item = {"openLicense": item}
         if isinstance(item, dict):
             licence = _licence(item.get("openLicense"), item.get("openLicenseEvidenceURLs"), log,
                                f"openlicenses[{index}].openLicense")
             if licence:
                 licences.append(licence)
+        else:
+            _dropped(log, f"openlicenses[{index}]", item, "an object with an openLicense")
     record.licences = _unique_licences(licences)
-    sdgs_block = data.get("sdgs") if isinstance(data.get("sdgs"), dict) else {}
+    raw_sdgs = data.get("sdgs")
     numbers: list[int] = []
+    if isinstance(raw_sdgs, dict):
+        sdgs_block = raw_sdgs
+    else:
+        sdgs_block = {}
+        if isinstance(raw_sdgs, (str, int)) and not isinstance(raw_sdgs, bool):
+            numbers = _sdg_numbers_from_text(raw_sdgs, log, "sdgs")
+        elif isinstance(raw_sdgs, list):
+            log.repaired("sdgs-not-an-object", "sdgs", "a list read as sdgs.sdg")
+            sdgs_block = {"sdg": raw_sdgs}
+        elif raw_sdgs is not None:
+            _dropped(log, "sdgs", raw_sdgs, "an object with sdg and relevance")
     for index, item in enumerate(as_list(sdgs_block.get("sdg"), log, "sdgs.sdg")):
         number = sdg_number(item, log, f"sdgs.sdg[{index}]")
         if number and number not in numbers:
@@ -436,7 +503,7 @@ def registry_parse(data: dict, *, path: str, source_file: str, data_date: date) 
     record.sdgs = [Sdg(n, parts[i] if parts else "", tuple(urls_in(parts[i]))[:5] if parts else ())
                    for i, n in enumerate(numbers)]
     record.sdgs.sort(key=lambda s: s.sdg)
-    locations = data.get("locations") if isinstance(data.get("locations"), dict) else {}
+    locations = _object(data, "locations", log)
     record.countries = [(c, "development") for c in country_codes(
         locations.get("developmentCountries"), log, "locations.developmentCountries")]
     record.countries += [(c, "deployment") for c in country_codes(
