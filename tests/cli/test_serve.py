@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -21,6 +22,14 @@ def _free_port() -> int:
 def _get(url: str) -> tuple[int, bytes]:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.status, response.read()
+
+
+def _get_any(url: str) -> tuple[int, bytes]:
+    """Like _get, but an error status is returned rather than raised."""
+    try:
+        return _get(url)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
 
 
 @pytest.mark.slow
@@ -45,6 +54,11 @@ def test_serve_loads_the_shipped_data_serves_pages_and_stops_cleanly(tmp_path):
         assert status == 200 and b"<h1" in html
         _, body = _get(f"http://127.0.0.1:{port}/api/v1/goods?page_size=1")
         assert json.loads(body)["total"] == 829  # the shipped DPGA records were loaded on first start
+        # gunicorn passes long request lines through (its own refusal is an HTML 400): the API answers in JSON
+        status, body = _get_any(f"http://127.0.0.1:{port}/api/v1/goods?q={'a' * 5000}")
+        assert status == 400 and json.loads(body)["error"]["field"] == "q"  # read, and refused as too long a query
+        status, body = _get_any(f"http://127.0.0.1:{port}/api/v1/goods?q={'a' * 9000}")
+        assert status == 414 and json.loads(body)["error"]["code"] == "uri_too_long"
         children = subprocess.run(["pgrep", "-P", str(server.pid), "-a"], check=False, capture_output=True, text=True).stdout
         assert " web " in children and " worker" in children, children
     finally:

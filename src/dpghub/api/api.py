@@ -24,7 +24,9 @@ api = NinjaAPI(
         "<organisation>' names the organisation you act for. No token on a write: 401; a read token or a "
         "write you may not do: 403; a revoked or expired token: 401 with the reason; too many requests: 429 "
         "with Retry-After. Errors always have the shape "
-        '{"error": {"code": ..., "message": ..., "field": ...}}. Contacts (personal data) are never included.'
+        '{"error": {"code": ..., "message": ..., "field": ...}}, whatever refuses the request (a method a '
+        "path does not take is 405 with Allow; a path and query string over 8,190 bytes is 414). Contacts "
+        "(personal data) are never included."
     ),
     urls_namespace="api-v1",
     docs=ServerRenderedDocs(),

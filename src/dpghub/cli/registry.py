@@ -105,6 +105,9 @@ def web(bind: str, workers: int) -> None:
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 60)
             self.cfg.set("forwarded_allow_ips", "127.0.0.1")
+            # long request lines reach Django, which answers them in the API's error shape
+            # (dpghub.api.middleware.MAX_REQUEST_TARGET) instead of gunicorn's HTML 400
+            self.cfg.set("limit_request_line", 0)
 
         def load(self):
             return application
