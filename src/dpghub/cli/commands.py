@@ -1,6 +1,7 @@
 """Import every command module so that each registers itself on the ``dpghub`` group."""
 
 from dpghub.cli import (
+    backup,  # noqa: F401
     charter,  # noqa: F401  (defines the ``charter`` group; charter_remind adds to it, so import it first)
     charter_remind,  # noqa: F401
     deployments,  # noqa: F401
