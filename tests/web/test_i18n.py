@@ -74,8 +74,6 @@ def test_catalogue_translates_every_string_but_the_known_gaps(language):
     assert fixed == [], f"translated in {language} now: take them off tests/web/untranslated.json"
 
 
-@pytest.mark.xfail(strict=True, reason="strings of the charter, deployments, review and accounts apps (merged 2026-12-03) "
-                   "await translation: tests/web/untranslated.json lists them")
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_catalogue_is_complete(language):
     missing = untranslated(language)
