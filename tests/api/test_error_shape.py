@@ -47,3 +47,12 @@ def test_pages_outside_the_api_are_left_alone(client):
     assert response["Content-Type"] == "application/json"
     page = client.get("/no-such-page/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/goods", "/api/v1/pledges", "/api/v1/deployments"])
+def test_a_page_number_past_what_a_database_offset_holds_is_a_400_not_a_server_error(client, path):
+    # found by schemathesis: ?page=6585649606040600576 overflowed SQLite's OFFSET (a 500)
+    response = client.get(path, {"page": "6585649606040600576"})
+    assert response.status_code == 400
+    assert _error(response)["field"] == "page"
+    assert client.get(path, {"page": "1000000"}).status_code == 200

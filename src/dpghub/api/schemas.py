@@ -16,6 +16,11 @@ from dpghub.catalog.selectors import SORTS
 SortKey = Literal[tuple(SORTS)]  # type: ignore[valid-type]
 
 
+
+#: The highest page number any list accepts: beyond it an offset no longer fits the databases' integers
+#: (a larger page is a 400 that says so, not a server error).
+MAX_PAGE = 1_000_000
+
 class ErrorDetail(Schema):
     code: str = Field(description="Stable machine-readable code, e.g. invalid_query, not_found.")
     message: str = Field(description="What is wrong, in the request's language.")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from dpghub.api.auth import request_actor, write_actor
-from dpghub.api.schemas import Error
+from dpghub.api.schemas import MAX_PAGE, Error
 from dpghub.catalog.selectors import good_get
 from dpghub.charter.enums import Ambition, Completion, Outcome, PledgeStatus, PledgeType, TargetStatus
 from dpghub.charter.errors import InvalidCharterInput, TargetNotFound
@@ -262,7 +262,7 @@ class PledgeQuery(Schema):
     type: PledgeType | None = None
     outcome: Outcome | None = None
     status: PledgeStatus | None = None
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=200)
 
 

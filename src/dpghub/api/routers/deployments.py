@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from dpghub.api.auth import request_actor, write_actor
-from dpghub.api.schemas import Error, HistoryOut
+from dpghub.api.schemas import MAX_PAGE, Error, HistoryOut
 from dpghub.catalog.selectors import good_get
 from dpghub.common.selectors import history_of
 from dpghub.deployments.enums import DpiLayer, ReachUnit, Sector, Stage, VerificationState
@@ -140,7 +140,7 @@ class DeploymentFilters(Schema):
     verification: VerificationState | None = None
     agency: str = Field("", description="The deploying agency's slug.")
     stale: bool | None = Field(None, description="Only stale (true) or only fresh (false) deployments.")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dpghub.api import errors, labels
-from dpghub.api.schemas import Error, FacetsResponse, GoodDetail, GoodList, ScreeningOut, SortKey
+from dpghub.api.schemas import MAX_PAGE, Error, FacetsResponse, GoodDetail, GoodList, ScreeningOut, SortKey
 from dpghub.catalog import presenters
 from dpghub.catalog.enums import AssessmentSource, Category, Facet, IndicatorStatus, OrganisationRole, Stage
 from dpghub.catalog.models import Good
@@ -61,7 +61,7 @@ class PageQuery(Schema):
                           f"(when more than {RANK_ALL_LIMIT:,} goods match the text, goods whose name or alias matches come "
                           "first, then the rest by stage and name); without q, by name. Also name, -name, "
                           "updated (most recently changed first).")
-    page: int = Field(1, ge=1, description="1-based page number.")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="1-based page number.")
     page_size: int = Field(settings.DPGHUB_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Goods per page.")
 
 
