@@ -56,3 +56,12 @@ def test_a_page_number_past_what_a_database_offset_holds_is_a_400_not_a_server_e
     assert response.status_code == 400
     assert _error(response)["field"] == "page"
     assert client.get(path, {"page": "1000000"}).status_code == 200
+
+
+def test_the_grid_refuses_a_day_it_cannot_count_back_from(client):
+    # found by schemathesis: as_of=0001-01-01 overflowed the date arithmetic (a 500)
+    response = client.get("/api/v1/charter/grid", {"as_of": "0001-01-01"})
+    assert response.status_code == 400 and _error(response)["field"] == "as_of"
+    assert client.get("/api/v1/charter/grid", {"as_of": "1999-12-31"}).status_code == 200
+    page = client.get("/charter/", {"as_of": "0001-01-01"})
+    assert page.status_code == 200  # the page drops a wrong filter and says so, as with any other

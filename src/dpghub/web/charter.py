@@ -106,10 +106,12 @@ def _is_country(code: str) -> bool:
 
 
 def _date(value: str) -> dt.date | None:
+    """A day from YYYY-MM-DD between 1900 and 9000 (the grid counts periods back from it), else None."""
     try:
-        return dt.date.fromisoformat(value) if value else None
+        day = dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day is None or dt.date(1900, 1, 1) <= day <= dt.date(9000, 12, 31) else None
 
 
 # -- the grid ------------------------------------------------------------------------------------------

@@ -249,7 +249,9 @@ class GridOut(Schema):
 
 
 class GridQuery(Schema):
-    as_of: dt.date | None = Field(None, description="The day the grid stands as of (YYYY-MM-DD); default today.")
+    # bounded: periods are counted back from as_of, and days before year 1 do not exist (a 500, found by fuzzing)
+    as_of: dt.date | None = Field(None, ge=dt.date(1900, 1, 1), le=dt.date(9000, 12, 31),
+                                  description="The day the grid stands as of (YYYY-MM-DD, 1900 to 9000); default today.")
     country: str = Field("", pattern=r"^([A-Za-z]{2})?$", description="Pledges concerning this ISO 3166 country.")
     endorser_type: str = Field("", description="Pledges of endorsers of this organisation type.")
     good: str = Field("", description="Pledges concerning this good (slug).")
