@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres lint bench clean
+.PHONY: run test test-sqlite test-postgres lint bench fuzz clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "DPG Hub needs Python 3.11")'
@@ -24,6 +24,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/ruff check src tests bench
+
+## Fuzz the API with schemathesis against a live server (300 examples per operation; make test runs 20)
+fuzz: $(STAMP)
+	scripts/fuzz.sh 300
 
 bench: $(STAMP)
 	$(BIN)/python bench/search_bench.py
