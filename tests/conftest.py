@@ -14,6 +14,19 @@ def fast_password_hashing():
         yield
 
 
+@pytest.fixture(autouse=True)
+def page_cache_off(settings):
+    """Tests write rows directly (no history row, so no new content version) and would be answered
+    from an earlier test's cached page: the anonymous page cache is off unless a test turns it on
+    (tests/web/test_pagecache.py)."""
+    from dpghub.web.pagecache import store
+
+    settings.DPGHUB_PAGE_CACHE_SECONDS = 0
+    store.clear()
+    yield
+    store.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, plus the cache table (DatabaseCache: login rate limits) that migrate does not make."""

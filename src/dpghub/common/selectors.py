@@ -109,3 +109,9 @@ def activity_list(*, viewer: Any, filters: ActivityFilters) -> QuerySet[Activity
 def activity_entries(*, viewer: Any, rows: QuerySet[Activity] | list[Activity]) -> list[HistoryEntry]:
     full = is_secretariat(viewer)
     return [_entry(row, full=full) for row in rows]
+
+
+def content_version() -> int:
+    """The id of the newest history row: it changes with every committed write, and only then
+    (every write records one row in its transaction). The page cache keys on it."""
+    return Activity.objects.order_by("-id").values_list("id", flat=True).first() or 0

@@ -59,6 +59,8 @@ OPTIONS: tuple[Option, ...] = (
            "`celery`: jobs are sent to Celery workers through BROKER_URL.", str),
     Option("BROKER_URL", "redis://127.0.0.1:6379/0", "Celery broker URL (Redis or RabbitMQ) when JOB_BACKEND=celery."),
     Option("LOAD_SHIPPED_DATA", True, "Load the DPGA records shipped with DPG Hub on first start.", _bool),
+    Option("PAGE_CACHE_SECONDS", 300, "How long a public page or API answer sent to visitors who are not signed in "
+           "is kept in memory. Any write invalidates it at once; 0 turns the cache off.", int),
     Option("PAGE_SIZE", 20, "Goods per page on the list page and the API (the API accepts up to 100).", int),
     Option("LANGUAGE_CODE", "en", "Default interface language (ISO 639-1)."),
     Option("TRUSTED_PROXIES", 0, "Reverse proxies in front of DPG Hub that append to X-Forwarded-For; the client "

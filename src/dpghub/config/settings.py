@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "dpghub.api.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # before sessions, CSRF and rendering: a visitor who is not signed in is answered from memory
+    "dpghub.web.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -267,6 +269,9 @@ DPGHUB_REVIEW_ARCHIVE_DAYS = CONFIG["REVIEW_ARCHIVE_DAYS"]
 DPGHUB_REVIEW_ARCHIVE_NOTICE_DAYS = CONFIG["REVIEW_ARCHIVE_NOTICE_DAYS"]
 DPGHUB_REVIEW_REMINDER_DAYS = CONFIG["REVIEW_REMINDER_DAYS"]
 DPGHUB_PAGE_SIZE = CONFIG["PAGE_SIZE"]
+# The anonymous page cache (dpghub.web.pagecache, ADR 0013); paths under these prefixes are never kept.
+DPGHUB_PAGE_CACHE_SECONDS = CONFIG["PAGE_CACHE_SECONDS"]
+DPGHUB_PAGE_CACHE_SKIP = ("/accounts/", "/account/", "/activity/", "/i18n/", "/static/", "/healthz", "/readyz")
 DPGHUB_LOGIN_RATE = CONFIG["LOGIN_RATE"]
 DPGHUB_SITE_URL = CONFIG["SITE_URL"]
 DPGHUB_TRUSTED_PROXIES = CONFIG["TRUSTED_PROXIES"]
