@@ -72,6 +72,8 @@ OPTIONS: tuple[Option, ...] = (
            "(count/period: s, m, h)."),
     Option("API_AUTH_FAILURE_RATE", "20/m", "Requests with an unusable API token allowed per client address "
            "before the address must wait (count/period: s, m, h)."),
+    Option("LINK_CHECK_ALLOW_PRIVATE", False, "Let the check of applications' evidence links fetch addresses "
+           "inside private networks and this machine (tests, intranets). Off: such links are not checked.", _bool),
     Option("SCREENING_ALLOW_LOCAL", False, "Let registry screenings read local paths and file:// URLs "
            "(tests and air-gapped mirrors only; otherwise only https:// repositories are screened).", _bool),
     Option("CHARTER_REPORTING_PERIOD_DAYS", 182, "Days between the progress reports of a Charter pledge: its light is "

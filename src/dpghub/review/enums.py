@@ -103,3 +103,13 @@ class ReviewAction(models.TextChoices):
     APPLICATION_ARCHIVE = "review.application.archive", _("Application archived")
     APPLICATION_REMIND = "review.application.remind", _("Reminder sent")
     APPLICATION_RENEW = "review.application.renew", _("Renewal application opened")
+    APPLICATION_LINKS_CHECK = "review.application.links_check", _("Evidence links checked")
+
+
+class LinkStatus(models.TextChoices):
+    """What the check of an evidence link found (review/links.py)."""
+
+    REACHABLE = "reachable", _("Reachable")
+    REDIRECTED = "redirected", _("Redirected")
+    UNREACHABLE = "unreachable", _("Unreachable")
+    NOT_CHECKED = "not-checked", _("Not checked")

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dpghub.review.enums import ApplicationState, ClarificationDays, Level, Outcome, Verdict
+from dpghub.review.enums import ApplicationState, ClarificationDays, Level, LinkStatus, Outcome, Verdict
 
 
 class Application(models.Model):
@@ -132,3 +132,21 @@ class DecisionLogEntry(models.Model):
 
     class Meta:
         ordering = ["seq"]
+
+
+class EvidenceLink(models.Model):
+    """An evidence link of an application's answer, as the background check last found it (review/links.py)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence_links")
+    indicator = models.CharField(max_length=4)
+    url = models.URLField(max_length=2000)
+    status = models.CharField(max_length=20, choices=LinkStatus.choices)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_url = models.URLField(max_length=2000, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["application_id", "indicator", "url"]
+        constraints = [models.UniqueConstraint(fields=["application", "indicator", "url"],
+                                               name="review_one_check_per_link")]

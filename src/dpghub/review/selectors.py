@@ -25,6 +25,7 @@ from dpghub.common.history import Actor
 from dpghub.orgs.enums import MembershipStatus
 from dpghub.review.enums import ApplicationState, Level
 from dpghub.review.errors import ApplicationNotFound, InvalidApplication, ReviewPermissionDenied
+from dpghub.review.links import links_view
 from dpghub.review.models import Application, Assignment, Decision
 from dpghub.review.rules import LEVEL_ROLES, REVIEW_RULES
 from dpghub.review.services import ACTION_RULES, application_name
@@ -90,6 +91,7 @@ def application_view(*, viewer: Any, application: Application) -> dict[str, Any]
         return view
     view["version"] = application.version
     view["answers"] = application.answers
+    view["links"] = links_view(application)  # evidence links as last checked: warnings for the people working on it
     view["clarifications"] = [
         {"id": c.pk, "level": c.level, "indicators": c.indicators, "question": c.question, "answer": c.answer,
          "deadline_days": c.deadline_days, "asked_on": c.asked_on, "due_on": c.due_on, "answered_on": c.answered_on}

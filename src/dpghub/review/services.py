@@ -47,6 +47,7 @@ from dpghub.review.errors import (
     ReviewPermissionDenied,
     StaleVersion,
 )
+from dpghub.review.links import links_check_dispatch
 from dpghub.review.models import (
     Application,
     Assignment,
@@ -232,12 +233,15 @@ def application_answers_update(
             raise StaleVersion(_("The application"), application.version)
         merged = {**application.answers, **cleaned}
         changed = sorted(code for code in cleaned if application.answers.get(code) != cleaned[code])
+        links_changed = any(application.answers.get(code, {}).get("links") != cleaned[code]["links"] for code in cleaned)
         application.answers = merged
         application.last_activity_on, application.archive_notice_on = today, None
         application.version += 1
         application.save()
         history_record(actor=actor, action=ReviewAction.APPLICATION_ANSWER, target=application,
                        data={"indicators": changed})
+        if links_changed:
+            links_check_dispatch(application)
     return application
 
 
@@ -253,6 +257,7 @@ def application_submit(*, actor: Actor, application: Application, today: dt.date
                                      % {"codes": ", ".join(missing)}, field="answers")
         application.submitted_on = application.submitted_on or today
         application.last_activity_on = today
+        links_check_dispatch(application)  # reviewers see the links as checked now, not as the draft had them
         return _finish(application, actor=actor, action=Action.SUBMIT, state=state, new_state=new_state,
                        today=today, notice=_moved_notice(application, new_state))
 
