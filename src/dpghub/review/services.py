@@ -251,6 +251,11 @@ def application_submit(*, actor: Actor, application: Application, today: dt.date
         if missing:
             raise InvalidApplication(_("Answer every indicator before submitting; missing: %(codes)s.")
                                      % {"codes": ", ".join(missing)}, field="answers")
+        unconfirmed = [code for code in INDICATOR_CODES if application.answers.get(code, {}).get("suggested")]
+        if unconfirmed:
+            raise InvalidApplication(_("Confirm or correct every answer suggested by the screening before "
+                                       "submitting; not yet: %(codes)s.") % {"codes": ", ".join(unconfirmed)},
+                                     field="answers")
         application.submitted_on = application.submitted_on or today
         application.last_activity_on = today
         return _finish(application, actor=actor, action=Action.SUBMIT, state=state, new_state=new_state,
