@@ -2,8 +2,8 @@
 
 The screening engine (dpghub.core.screening) runs on the repository now, within its limits, and each
 finding it can stand behind (met, likely met, or failed) becomes the answer of its indicator, marked
-``suggested``: the applicant confirms or corrects it, and an application is submitted only once no
-suggestion is left unconfirmed (services.application_submit). An answer the applicant already gave is
+``suggested`` (with ``source: "screening"``): the applicant confirms or corrects it, and an application is
+submitted only once no such suggestion is left unconfirmed (services.application_submit). An answer the applicant already gave is
 never replaced. The screening runs outside the transaction (it takes seconds); the answers are written
 only if nobody saved the application meanwhile (its version).
 """
@@ -26,7 +26,7 @@ from dpghub.review.enums import ApplicationState, ReviewAction
 from dpghub.review.errors import InvalidApplication, ReviewPermissionDenied, StaleVersion
 from dpghub.review.models import Application
 from dpghub.review.rules import REVIEW_RULES
-from dpghub.review.services import _locked, _today
+from dpghub.review.services import SCREENING_SOURCE, _locked, _today
 from dpghub.screening.errors import RepositoryRefused
 from dpghub.screening.services import screening_url_check
 
@@ -73,7 +73,7 @@ def suggestions_from_report(report: dict[str, Any]) -> dict[str, dict[str, Any]]
             "status": _(_STATUS_WORDS[status]), "explanation": finding.get("explanation", "")}
         if where:
             text += "\n" + _("Found in: %(places)s") % {"places": ", ".join(where)}
-        out[code] = {"text": text, "links": links, "suggested": True}
+        out[code] = {"text": text, "links": links, "suggested": True, "source": SCREENING_SOURCE}
     return out
 
 

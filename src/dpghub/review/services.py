@@ -91,6 +91,8 @@ _HISTORY: dict[Action, ReviewAction] = {
     Action.EXPIRE: ReviewAction.APPLICATION_EXPIRE,
     Action.ARCHIVE: ReviewAction.APPLICATION_ARCHIVE,
 }
+#: The ``source`` of an answer suggested by a screening (review.prefill): it must be confirmed before submitting.
+SCREENING_SOURCE = "screening"
 #: States in which the organisation may change its answers.
 ANSWERABLE_STATES = (S.DRAFT, S.CLARIFICATION_1, S.CLARIFICATION_2)
 
@@ -251,7 +253,8 @@ def application_submit(*, actor: Actor, application: Application, today: dt.date
         if missing:
             raise InvalidApplication(_("Answer every indicator before submitting; missing: %(codes)s.")
                                      % {"codes": ", ".join(missing)}, field="answers")
-        unconfirmed = [code for code in INDICATOR_CODES if application.answers.get(code, {}).get("suggested")]
+        unconfirmed = [code for code in INDICATOR_CODES if application.answers.get(code, {}).get("suggested")
+                       and application.answers[code].get("source") == SCREENING_SOURCE]
         if unconfirmed:
             raise InvalidApplication(_("Confirm or correct every answer suggested by the screening before "
                                        "submitting; not yet: %(codes)s.") % {"codes": ", ".join(unconfirmed)},

@@ -170,8 +170,10 @@ def _answer_rows(answers: dict) -> list[dict]:
     rows = []
     for item in _indicators():
         answer = answers.get(item["code"]) or {}
+        suggested = bool(answer.get("suggested")) and bool(answer.get("text"))
         rows.append({**item, "text": answer.get("text", ""), "links": answer.get("links", []),
-                     "suggested": bool(answer.get("suggested")) and bool(answer.get("text"))})
+                     "suggested": suggested and answer.get("source") == services.SCREENING_SOURCE,
+                     "carried": suggested and answer.get("source") != services.SCREENING_SOURCE})
     return rows
 
 
@@ -226,7 +228,9 @@ def application_step(request: HttpRequest, application_id: int, code: str) -> Ht
     return render(request, "web/review_step.html", {
         "application": application, "name": services.application_name(application), "code": code,
         "title": _(indicator(code).title), "position": position + 1, "total": len(INDICATOR_CODES),
-        "form": form, "error": error, "suggested": bool(answer.get("suggested")) and status == 200,
+        "form": form, "error": error, "status": status,
+        "suggested": bool(answer.get("suggested")) and answer.get("source") == services.SCREENING_SOURCE,
+        "carried": bool(answer.get("suggested")) and answer.get("source") != services.SCREENING_SOURCE,
         "steps": _answer_rows(application.answers), "is_first": position == 0,
         "is_last": position + 1 == len(INDICATOR_CODES), "nav": "nominate",
     }, status=status)
