@@ -326,3 +326,30 @@ def test_the_queue_page_runs_a_fixed_number_of_queries_whatever_its_size(client,
     with django_assert_num_queries(QUEUE_PAGE_QUERIES):
         page = _queue_page(client)
     assert page.count("<tr>") == 14 and page.count("Assign to me</button>") == 6
+
+
+def test_the_secretariat_assigns_someone_and_an_expert_advises_from_the_experts_queue(client, review_world):
+    application = bring_to(review_world, S.LEVEL_1)
+    secretariat = _signed_in(client, review_world.people["secretariat"])
+    page = secretariat.get(_url("application-review", application)).content.decode()
+    assert '<option value="l1">' in page and '<option value="conflicted">' not in page  # never the applicant's
+    secretariat.post(_url("application-action", application, action="assign"), {"person": "l1"})
+    assert application.assignments.get(is_active=True).person == review_world.people["l1"]
+
+    application = bring_to(review_world, S.LEVEL_2, good=Good.objects.create(slug="second", name="Second"))
+    services.application_assign(actor=review_world.actors["l2"], application=application)
+    l2 = _signed_in(client, review_world.people["l2"])
+    l2.post(_url("application-action", application, action="consult-expert"),
+            {"question": "Is the moderation policy enough?", "indicators": ["9b"]})
+    assert Application.objects.get(pk=application.pk).state == S.CONSULTATION
+    expert = _signed_in(client, review_world.people["expert"])
+    queue = expert.get(reverse("web:review-queue", kwargs={"level": 3})).content.decode()
+    assert "Second" in queue
+    expert.post(_url("application-action", application, action="assign"))
+    page = expert.get(_url("application-review", application)).content.decode()
+    assert "Is the moderation policy enough?" in page and "Give the advice" in page
+    expert.post(_url("application-action", application, action="answer-consultation"), {"advice": "It is."})
+    application.refresh_from_db()
+    assert application.state == S.LEVEL_2 and application.consultations.get().advice == "It is."
+    public = client.__class__().get(_url("application", application)).content.decode()
+    assert "It is." not in public and "moderation policy" not in public
