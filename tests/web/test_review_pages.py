@@ -14,6 +14,7 @@ from dpghub.catalog.enums import Stage
 from dpghub.catalog.models import Good
 from dpghub.common.models import Activity
 from dpghub.core.standard import INDICATOR_CODES
+from dpghub.notifications.models import Notification
 from dpghub.review import services
 from dpghub.review.enums import ApplicationState as S
 from dpghub.review.models import Application, IndicatorVerdict
@@ -79,6 +80,22 @@ def test_nominating_a_new_good_saves_a_draft_at_every_step(client, review_world)
     assert application.answers["2"]["text"] == "MIT"
     mine = client.get(reverse("web:my-applications")).content.decode()
     assert "Open Clinic" in mine and "Draft" in mine
+
+
+def test_nominating_a_registered_good_and_what_the_form_refuses(client, review_world):
+    client = _signed_in(client, review_world.people["member"])
+    response = client.post(reverse("web:nominate"), {"organisation": "moh-ke", "good": "no-such-good"})
+    assert response.status_code == 400 and "No registered good “no-such-good”" in response.content.decode()
+    response = client.post(reverse("web:nominate"), {"organisation": "open-foundation", "good": "open-health"})
+    assert response.status_code == 400 and "Choose one of your organisations." in response.content.decode()
+    assert not Application.objects.exists()
+    client.post(reverse("web:nominate"), {"organisation": "moh-ke", "good": "open-health"})
+    assert Application.objects.get().good == review_world.good
+    response = client.post(reverse("web:nominate"), {"organisation": "moh-ke", "good": "open-health"})
+    assert response.status_code == 400 and "already has an application in progress" in response.content.decode()
+    assert Application.objects.count() == 1
+    outsider = _signed_in(client, review_world.people["outsider"]).get(reverse("web:nominate")).content.decode()
+    assert "Only a member of an organisation can nominate a good for it." in outsider
 
 
 def test_a_stale_step_is_refused_and_says_so(client, review_world):
@@ -261,12 +278,13 @@ def test_a_draft_is_hidden_from_others_and_the_review_page_from_the_applicant(cl
 ])
 def test_a_refused_action_changes_nothing(client, review_world, who, action, state, data):
     application = bring_to(review_world, state)
-    before = (application.state, application.version, Activity.objects.count())
+    before = (application.state, application.version, Activity.objects.count(), Notification.objects.count())
     response = _signed_in(client, review_world.people[who]).post(
         _url("application-action", application, action=action), data)
     assert response.status_code in (403, 404)
     application.refresh_from_db()
-    assert (application.state, application.version, Activity.objects.count()) == before
+    assert (application.state, application.version, Activity.objects.count(),
+            Notification.objects.count()) == before
 
 
 def test_a_verdict_by_someone_not_assigned_changes_nothing(client, review_world):
