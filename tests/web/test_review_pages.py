@@ -371,3 +371,14 @@ def test_the_secretariat_assigns_someone_and_an_expert_advises_from_the_experts_
     assert application.state == S.LEVEL_2 and application.consultations.get().advice == "It is."
     public = client.__class__().get(_url("application", application)).content.decode()
     assert "It is." not in public and "moderation policy" not in public
+
+
+def test_an_action_goes_back_only_to_a_page_of_this_site(client, review_world):
+    first = bring_to(review_world, S.LEVEL_1)
+    client = _signed_in(client, review_world.people["l1"])
+    response = client.post(_url("application-action", first, action="assign"), {"next": "https://evil.example/"})
+    assert response.url == _url("application-review", first)
+    second = bring_to(review_world, S.LEVEL_1, good=Good.objects.create(slug="second", name="Second"))
+    response = client.post(_url("application-action", second, action="assign"),
+                           {"next": reverse("web:review-queue", kwargs={"level": 1})})
+    assert response.url == reverse("web:review-queue", kwargs={"level": 1})

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
@@ -432,7 +433,8 @@ def application_action(request: HttpRequest, application_id: int, action: str) -
     else:
         messages.success(request, done)
     back = request.POST.get("next", "")
-    if back.startswith("/") and not back.startswith("//"):
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure()):
         return redirect(back)
     if action in APPLICANT_ACTIONS or not _may("review.view_review", request, application):
         return redirect("web:application", application_id=application.pk)
