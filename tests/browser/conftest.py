@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.review.conftest import platform_roles, review_world  # noqa: F401 - fixtures of the review flow
+
 Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 VENDOR = Path(__file__).parent / "vendor"

@@ -20,16 +20,16 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 
-from dpghub.common.authz import actor_may, person_platform_roles
+from dpghub.common.authz import actor_may, person_platform_roles, platform_role_holders
 from dpghub.common.history import Actor
 from dpghub.orgs.enums import MembershipStatus
 from dpghub.review.enums import ApplicationState, Level
 from dpghub.review.errors import ApplicationNotFound, InvalidApplication, ReviewPermissionDenied
 from dpghub.review.links import links_view
-from dpghub.review.models import Application, Assignment, Decision
+from dpghub.review.models import Application, Assignment, Decision, DecisionLogEntry
 from dpghub.review.rules import LEVEL_ROLES, REVIEW_RULES
 from dpghub.review.services import ACTION_RULES, application_name
-from dpghub.review.workflow import OPEN_STATES, allowed_actions
+from dpghub.review.workflow import OPEN_STATES, allowed_actions, state_level
 
 S = ApplicationState
 #: Applications only their organisation, reviewers and the secretariat see.
@@ -186,3 +186,30 @@ def backlog_figures(*, viewer: Any, today: dt.date, since: dt.date, detailed: bo
                               if x.level == {S.LEVEL_1: 1, S.LEVEL_2: 2, S.CONSULTATION: 3}.get(S(a.state))), None),
         } for a in rows]
     return figures
+
+
+def applications_of_person(*, viewer: Any) -> list[Application]:
+    """The applications of the organisations ``viewer`` acts for (an active member), newest first."""
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    own = viewer.memberships.filter(status=MembershipStatus.ACTIVE).values("organisation_id")
+    return list(Application.objects.filter(organisation_id__in=own).select_related("organisation", "good")
+                .order_by("-created_on", "-pk")[:500])
+
+
+def assignable_people(*, viewer: Any, application: Application) -> list[Any]:
+    """Whom the secretariat may give ``application`` to at its current level: the people of that level's role
+    who do not act for the applying organisation. Empty for anyone but the secretariat."""
+    level = state_level(S(application.state))
+    if level is None or not _may("review.view_backlog", viewer, application):
+        return []
+    conflicted = set(application.organisation.memberships.filter(status=MembershipStatus.ACTIVE)
+                     .values_list("person_id", flat=True))
+    return sorted((p for p in platform_role_holders(LEVEL_ROLES[level]) if p.pk not in conflicted),
+                  key=lambda p: p.get_username())
+
+
+def decision_log_recent(*, limit: int = 100) -> list[dict[str, Any]]:
+    """The newest entries of the public decision log (its payloads are public by construction)."""
+    return [{"seq": e.seq, "hash": e.hash, "prev_hash": e.prev_hash, **e.payload}
+            for e in DecisionLogEntry.objects.order_by("-seq")[:limit]]

@@ -92,6 +92,8 @@ _HISTORY: dict[Action, ReviewAction] = {
     Action.EXPIRE: ReviewAction.APPLICATION_EXPIRE,
     Action.ARCHIVE: ReviewAction.APPLICATION_ARCHIVE,
 }
+#: The ``source`` of an answer suggested by a screening (review.prefill): it must be confirmed before submitting.
+SCREENING_SOURCE = "screening"
 #: States in which the organisation may change its answers.
 ANSWERABLE_STATES = (S.DRAFT, S.CLARIFICATION_1, S.CLARIFICATION_2)
 
@@ -255,6 +257,12 @@ def application_submit(*, actor: Actor, application: Application, today: dt.date
         if missing:
             raise InvalidApplication(_("Answer every indicator before submitting; missing: %(codes)s.")
                                      % {"codes": ", ".join(missing)}, field="answers")
+        unconfirmed = [code for code in INDICATOR_CODES if application.answers.get(code, {}).get("suggested")
+                       and application.answers[code].get("source") == SCREENING_SOURCE]
+        if unconfirmed:
+            raise InvalidApplication(_("Confirm or correct every answer suggested by the screening before "
+                                       "submitting; not yet: %(codes)s.") % {"codes": ", ".join(unconfirmed)},
+                                     field="answers")
         application.submitted_on = application.submitted_on or today
         application.last_activity_on = today
         links_check_dispatch(application)  # reviewers see the links as checked now, not as the draft had them

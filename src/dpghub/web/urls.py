@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dpghub.web import accounts, charter, people, views
+from dpghub.web import accounts, charter, people, review, views
 
 app_name = "web"
 urlpatterns = [
@@ -19,6 +19,19 @@ urlpatterns = [
     path("charter/pledges/<str:ref>/targets/<int:target_id>/report/", charter.report_new, name="charter-report-new"),
     path("charter/pledges/<str:ref>/<str:action>/", charter.pledge_action, name="charter-pledge-action"),
     path("charter/reports/<int:report_id>/<str:action>/", charter.report_action, name="charter-report-action"),
+    path("nominate/", review.nominate, name="nominate"),
+    path("applications/mine/", review.my_applications, name="my-applications"),
+    path("applications/<int:application_id>/", review.application_page, name="application"),
+    path("applications/<int:application_id>/answers/<str:code>/", review.application_step, name="application-step"),
+    path("applications/<int:application_id>/prefill/", review.application_prefill, name="application-prefill"),
+    path("applications/<int:application_id>/review/", review.application_review, name="application-review"),
+    path("applications/<int:application_id>/verdicts/<str:code>/", review.verdict_save, name="verdict-save"),
+    path("applications/<int:application_id>/actions/<str:action>/", review.application_action,
+         name="application-action"),
+    path("review/", review.review_home, name="review"),
+    path("review/queue/<int:level>/", review.queue_page, name="review-queue"),
+    path("review/backlog/", review.backlog_page, name="backlog"),
+    path("decisions/", review.decisions_page, name="decisions"),
     path("orgs/", people.orgs_list, name="orgs-list"),
     path("orgs/<slug:slug>/", people.org_detail, name="org-detail"),
     path("orgs/<slug:slug>/join/", people.org_join, name="org-join"),
