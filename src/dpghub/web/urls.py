@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dpghub.web import accounts, charter, people, views
+from dpghub.web import accounts, charter, deployments, people, views
 
 app_name = "web"
 urlpatterns = [
@@ -19,6 +19,15 @@ urlpatterns = [
     path("charter/pledges/<str:ref>/targets/<int:target_id>/report/", charter.report_new, name="charter-report-new"),
     path("charter/pledges/<str:ref>/<str:action>/", charter.pledge_action, name="charter-pledge-action"),
     path("charter/reports/<int:report_id>/<str:action>/", charter.report_action, name="charter-report-action"),
+    path("countries/", deployments.countries_index, name="countries"),
+    path("countries/<str:code>/", deployments.country_detail, name="country"),
+    path("map/", deployments.world_map, name="map"),
+    path("deployments/", deployments.deployments_list, name="deployments"),
+    path("deployments/new/", deployments.deployment_new, name="deployment-new"),
+    path("deployments/<int:deployment_id>/", deployments.deployment_detail, name="deployment"),
+    path("deployments/<int:deployment_id>/edit/", deployments.deployment_edit, name="deployment-edit"),
+    path("deployments/<int:deployment_id>/<str:action>/", deployments.deployment_action, name="deployment-action"),
+    path("implementers/", deployments.implementers_page, name="implementers"),
     path("orgs/", people.orgs_list, name="orgs-list"),
     path("orgs/<slug:slug>/", people.org_detail, name="org-detail"),
     path("orgs/<slug:slug>/join/", people.org_join, name="org-join"),
