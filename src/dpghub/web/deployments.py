@@ -20,7 +20,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -90,6 +94,23 @@ def area_label(area: str) -> str:
     if area in DpiLayer.values:
         return str(DpiLayer(area).label)
     return _("Layer or sector not said")
+
+
+def verification_marks() -> dict[str, dict[str, str]]:
+    """Each state's mark (a shape, never colour alone) and word, as the rows of a long table show them."""
+    return {VerificationState.VERIFIED: {"mark": "✓", "label": _("Verified")},
+            VerificationState.DISPUTED: {"mark": "✗", "label": _("Disputed")},
+            VerificationState.CLAIMED: {"mark": "?", "label": _("Claimed")}}
+
+
+def _reach(d: dict) -> str:
+    if d["reach"] is None:
+        return "—"
+    unit = str(ReachUnit(d["reach_unit"]).label).lower() if d["reach_unit"] in ReachUnit.values else ""
+    text = f"{d['reach']} {unit}".strip()
+    if d["reach_as_of"]:
+        text += " (" + _("as of %(date)s") % {"date": date_format(d["reach_as_of"], "DATE_FORMAT")} + ")"
+    return text
 
 
 def stage_label(stage: str) -> str:
@@ -171,16 +192,15 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     for area, stages in page["by_layer_and_stage"].items():
         areas.append({"label": area_label(area), "total": sum(stages.values()),
                       "stages": [stages.get(stage, 0) for stage in [*Stage.values, ""]]})
+    states = verification_marks()
     groups: list[dict] = []
     for d in page["deployments_shown"]:
         if not groups or groups[-1]["area"] != d["area"]:
             groups.append({"area": d["area"], "label": area_label(d["area"]), "rows": []})
         groups[-1]["rows"].append({**d, "stage_label": stage_label(d["stage"]),
-                                   "verification_label": VerificationState(d["verification"]).label,
-                                   "reach_unit_label": ReachUnit(d["reach_unit"]).label
-                                   if d["reach_unit"] in ReachUnit.values else ""})
+                                   "state": states[d["verification"]], "reach_text": _reach(d)})
     return render(request, "web/country.html", {
-        "page": page, "country_label": name, "areas": areas, "groups": groups,
+        "page": page, "country_label": name, "areas": areas, "groups": groups, "stale_word": _("stale"),
         "stages": [*(label for _v, label in Stage.choices), _("Stage not said")],
         "more": page["deployments"] - len(page["deployments_shown"]),
         "list_url": reverse("web:deployments") + "?" + urlencode({"country": canonical}),
@@ -206,12 +226,16 @@ def world_map(request: HttpRequest) -> HttpResponse:
     counts = {row["country"]: row for row in rows}
     most = rows[0]["deployments"] if rows else 0
     shapes = world_shapes()
-    countries = []
+    # The ~170 shapes are joined here rather than looped over in the template: a tenth of the time.
+    prefix = reverse("web:countries")
+    shapes_svg = []
     for code, path in shapes["countries"].items():
         row = counts.get(code)
         n = row["deployments"] if row else 0
-        countries.append({"code": code, "path": path, "level": _level(n, most), "n": n,
-                          "name": _country(code, request)})
+        label = escape(ngettext("%(name)s: %(n)d deployment", "%(name)s: %(n)d deployments", n)
+                       % {"name": _country(code, request), "n": n})
+        shapes_svg.append(f'<a href="{prefix}{code}/" aria-label="{label}"><title>{label}</title>'
+                          f'<path class="m{_level(n, most)}" d="{path}"/></a>')
     for row in rows:
         row["name"] = _country(row["country"], request)
         row["on_map"] = row["country"] in shapes["countries"]
@@ -220,7 +244,8 @@ def world_map(request: HttpRequest) -> HttpResponse:
         bounds = sorted({math.ceil(math.exp(step * math.log(most + 1) / MAP_LEVELS)) for step in range(MAP_LEVELS)})
         legend = [{"level": _level(bound, most), "from": bound} for bound in bounds]
     return render(request, "web/map.html", {
-        "filters": filters, **_filter_choices(), "countries": countries, "rows": rows, "shapes": shapes,
+        "filters": filters, **_filter_choices(), "shapes_svg": mark_safe("\n".join(shapes_svg)),  # noqa: S308 - escaped above
+        "rows": rows, "shapes": shapes,
         "legend_steps": legend, "countries_url": reverse("web:countries"), "total": sum(row["deployments"] for row in rows), "nav": "countries",
         "goods": _goods_with_deployments(filters.good),
         "json_url": reverse("api-v1:countries_list") + ("?" + filters.query() if filters.query() else ""),
