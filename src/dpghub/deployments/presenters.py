@@ -8,15 +8,19 @@ thousands of deployments and the map over a million answer quickly (bench/deploy
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import json
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pycountry
+from django.core.cache import cache
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dpghub.catalog.models import Good
 from dpghub.charter.enums import PledgeStatus
 from dpghub.charter.selectors import pledges_list
 from dpghub.deployments.enums import PartnerRole, VerificationState
@@ -28,6 +32,10 @@ from dpghub.deployments.selectors import deployment_is_stale, stale_before
 COUNTRY_DEPLOYMENTS_SHOWN = 200
 COUNTRY_IMPLEMENTERS_SHOWN = 50
 COUNTRY_PLEDGES_SHOWN = 50
+COUNTRY_GOODS_LISTED = 1000
+#: How long the map's counts are kept (they are recomputed at once after any change to a deployment; the
+#: stale counts may lag by up to this long).
+COUNTS_CACHE_SECONDS = 3600
 
 WORLD_SHAPES = Path(__file__).resolve().parents[1] / "data" / "world" / "countries.json"
 
@@ -70,10 +78,16 @@ def country_page(*, viewer: Any, code: str, on: dt.datetime | None = None) -> di
         verification[row["verification"]] += row["n"]
         total += row["n"]
         stale += row["stale"]
-    goods = sorted(deployments.values_list("good__slug", flat=True).distinct().order_by())
+    good_ids = deployments.values("good_id").distinct().order_by()
+    goods_count = good_ids.count()
+    goods = list(Good.objects.filter(pk__in=good_ids).order_by("slug").values_list("slug", flat=True)
+                 [:COUNTRY_GOODS_LISTED])
     shown = []
+    # In the order of the deployments_country_counts index (within a stage: claimed, disputed, verified, by
+    # date), so that the first rows are read from the index, not sorted out of all the country's rows.
     for d in (deployments.select_related("good", "agency")
-              .order_by("layer", "sector", "stage", "good__name", "pk")[:COUNTRY_DEPLOYMENTS_SHOWN]):
+              .order_by("layer", "sector", "stage", "verification", "confirmed_at", "created_at", "pk")
+              [:COUNTRY_DEPLOYMENTS_SHOWN]):
         shown.append({
             "id": d.pk, "good": d.good.slug, "good_name": d.good.name, "area": _area(d.layer, d.sector),
             "layer": d.layer, "sector": d.sector, "stage": d.stage,
@@ -103,7 +117,7 @@ def country_page(*, viewer: Any, code: str, on: dt.datetime | None = None) -> di
         "name": getattr(country, "common_name", None) or country.name,
         "deployments": total,
         "by_layer_and_stage": {area: dict(sorted(stages.items())) for area, stages in sorted(by_area.items())},
-        "verification": verification, "stale": stale, "goods": goods,
+        "verification": verification, "stale": stale, "goods": goods, "goods_count": goods_count,
         "deployments_shown": shown, "implementers": implementers, "pledges": pledges,
     }
 
@@ -111,7 +125,25 @@ def country_page(*, viewer: Any, code: str, on: dt.datetime | None = None) -> di
 def deployment_counts(*, viewer: Any, good: str = "", layer: str = "", stage: str = "",
                       on: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Deployments per country (most first), with how many are verified, disputed and stale: the map's and
-    the countries index's numbers. Filters: a good's slug, a DPI layer, a stage."""
+    the countries index's numbers. Filters: a good's slug, a DPI layer, a stage.
+
+    Counting a million deployments takes longer than a page may, so the counts are cached, keyed on the
+    filters and on the last change of any deployment (``updated_at``, indexed: every save and import sets
+    it; deployments are never deleted), and on the hour, so that stale counts follow the clock."""
+    if on is not None:
+        return _deployment_counts(good=good, layer=layer, stage=stage, on=on)
+    last = Deployment.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    now = timezone.now()
+    key = "deployments:counts:" + hashlib.sha256(json.dumps(
+        [good, layer, stage, last.isoformat() if last else "", now.strftime("%Y%m%d%H")]).encode()).hexdigest()
+    rows = cache.get(key)
+    if rows is None:
+        rows = _deployment_counts(good=good, layer=layer, stage=stage, on=now)
+        cache.set(key, rows, COUNTS_CACHE_SECONDS)
+    return [dict(row) for row in rows]
+
+
+def _deployment_counts(*, good: str, layer: str, stage: str, on: dt.datetime) -> list[dict[str, Any]]:
     deployments = Deployment.objects.all()
     if good:
         deployments = deployments.filter(good__slug=good)
@@ -139,7 +171,7 @@ def check_choice(value: str, vocabulary: Any, field: str) -> str:
     return value
 
 
-@cache
+@functools.cache
 def world_shapes() -> dict[str, Any]:
     """The shipped country outlines (Natural Earth via world-atlas; data/world/README.md): frame size and one
     SVG path per alpha-2 code, already projected (Equal Earth) and rounded."""

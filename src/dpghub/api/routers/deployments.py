@@ -196,9 +196,10 @@ class CountryOut(Schema):
         description="Counts by DPI layer (or 'sector:<sector>', or '' when neither is known), then by stage.")
     verification: dict[str, int]
     stale: int
-    goods: list[str]
+    goods: list[str] = Field(description="The slugs of the goods deployed there (the first 1,000 by slug).")
+    goods_count: int
     deployments_shown: list[CountryDeploymentOut] = Field(
-        description=f"The first {COUNTRY_DEPLOYMENTS_SHOWN} deployments, by layer, stage and good; "
+        description=f"The first {COUNTRY_DEPLOYMENTS_SHOWN} deployments, by layer, stage and verification; "
                     "/deployments?country= lists them all.")
     implementers: list[CountryImplementerOut] = Field(description="Implementers active there, most deployments first.")
     pledges: list[CountryPledgeOut] = Field(description="Published (and withdrawn) Charter pledges concerning it.")
