@@ -123,15 +123,16 @@ def country_page(*, viewer: Any, code: str, on: dt.datetime | None = None) -> di
 
 
 def deployment_counts(*, viewer: Any, good: str = "", layer: str = "", stage: str = "",
-                      on: dt.datetime | None = None) -> list[dict[str, Any]]:
+                      on: dt.datetime | None = None, cached: bool = True) -> list[dict[str, Any]]:
     """Deployments per country (most first), with how many are verified, disputed and stale: the map's and
     the countries index's numbers. Filters: a good's slug, a DPI layer, a stage.
 
     Counting a million deployments takes longer than a page may, so the counts are cached, keyed on the
     filters and on the last change of any deployment (``updated_at``, indexed: every save and import sets
-    it; deployments are never deleted), and on the hour, so that stale counts follow the clock."""
-    if on is not None:
-        return _deployment_counts(good=good, layer=layer, stage=stage, on=on)
+    it; deployments are never deleted), and on the hour, so that stale counts follow the clock. ``cached``
+    False counts at once (a good's page: one good's deployments, read through the (good, country) index)."""
+    if on is not None or not cached:
+        return _deployment_counts(good=good, layer=layer, stage=stage, on=on or timezone.now())
     last = Deployment.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
     now = timezone.now()
     key = "deployments:counts:" + hashlib.sha256(json.dumps(

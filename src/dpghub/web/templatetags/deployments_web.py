@@ -17,7 +17,7 @@ SHOWN = 20
 
 @register.inclusion_tag("web/_good_deployments.html", takes_context=True)
 def good_deployments(context, good) -> dict:
-    rows = deployment_counts(viewer=context.get("user"), good=good.slug)
+    rows = deployment_counts(viewer=context.get("user"), good=good.slug, cached=False)
     language = get_language() or "en"
     for row in rows[:SHOWN]:
         row["name"] = country_name(row["country"], language)
