@@ -33,6 +33,8 @@ COUNTRY_DEPLOYMENTS_SHOWN = 200
 COUNTRY_IMPLEMENTERS_SHOWN = 50
 COUNTRY_PLEDGES_SHOWN = 50
 COUNTRY_GOODS_LISTED = 1000
+#: The order of the deployments_country_counts index: lists read in it take their first rows from the index.
+INDEX_ORDER = ("country", "layer", "sector", "stage", "verification", "confirmed_at", "created_at", "pk")
 #: How long the map's counts are kept (they are recomputed at once after any change to a deployment; the
 #: stale counts may lag by up to this long).
 COUNTS_CACHE_SECONDS = 3600
@@ -86,7 +88,7 @@ def country_page(*, viewer: Any, code: str, on: dt.datetime | None = None) -> di
     # In the order of the deployments_country_counts index (within a stage: claimed, disputed, verified, by
     # date), so that the first rows are read from the index, not sorted out of all the country's rows.
     for d in (deployments.select_related("good", "agency")
-              .order_by("layer", "sector", "stage", "verification", "confirmed_at", "created_at", "pk")
+              .order_by(*INDEX_ORDER)
               [:COUNTRY_DEPLOYMENTS_SHOWN]):
         shown.append({
             "id": d.pk, "good": d.good.slug, "good_name": d.good.name, "area": _area(d.layer, d.sector),

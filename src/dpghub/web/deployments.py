@@ -48,6 +48,7 @@ from dpghub.deployments.enums import (
 from dpghub.deployments.errors import CountryNotFound, DeploymentsError
 from dpghub.deployments.models import Deployment
 from dpghub.deployments.presenters import (
+    INDEX_ORDER,
     check_choice,
     country_code,
     country_page,
@@ -272,7 +273,7 @@ def deployments_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     deployments = deployment_list(viewer=request.user, good=filters.good.slug if filters.good else "",
                                   country=filters.country, layer=filters.layer, stage=filters.stage,
-                                  verification=filters.verification)
+                                  verification=filters.verification).order_by(*INDEX_ORDER)
     page = Paginator(deployments, PAGE_SIZE).get_page(request.GET.get("page"))
     query = filters.query()
     return render(request, "web/deployments.html", {
