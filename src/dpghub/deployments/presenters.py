@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,11 +66,41 @@ def _area(layer: str, sector: str) -> str:
     return layer or (f"sector:{sector}" if sector else "")
 
 
+def _cached(parts: list[str], compute: Callable[[dt.datetime], Any], *, on: dt.datetime | None) -> Any:
+    """``compute(now)``, cached on ``parts``, on the last change of any deployment (``updated_at``, indexed:
+    every save and import sets it, a partner changes only with its deployment, deployments are never deleted)
+    and on the hour, so that stale counts follow the clock. ``on`` (a past or future date) is never cached."""
+    if on is not None:
+        return compute(on)
+    last = Deployment.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    now = timezone.now()
+    key = "deployments:" + hashlib.sha256(json.dumps(
+        [*parts, last.isoformat() if last else "", now.strftime("%Y%m%d%H")]).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute(now)
+        cache.set(key, value, COUNTS_CACHE_SECONDS)
+    return value
+
+
 def country_page(*, viewer: Any, code: str, on: dt.datetime | None = None) -> dict[str, Any]:
     """A country's deployments by layer and stage with their verification and reach, the implementers active
-    there, and the pledges concerning it. ``code``: alpha-2 or alpha-3, any case."""
+    there, and the pledges concerning it. ``code``: alpha-2 or alpha-3, any case.
+
+    The deployments' part is cached like the map's counts (:func:`_cached`): a country with a hundred
+    thousand deployments takes seconds to count; the pledges are read each time."""
     country = pycountry.countries.get(alpha_2=country_code(code))
-    deployments = Deployment.objects.filter(country=country.alpha_2)
+    part = _cached(["country", country.alpha_2], lambda now: _country_deployments(country.alpha_2, on=now), on=on)
+    pledges = [{"ref": p.ref, "title": p.title, "status": p.status, "pledged_on": p.pledged_on,
+                "endorser": p.endorsement.organisation.slug, "endorser_name": p.endorsement.organisation.name}
+               for p in pledges_list(viewer=viewer, country=country.alpha_2)
+               .exclude(status=PledgeStatus.DRAFT)[:COUNTRY_PLEDGES_SHOWN]]
+    return {"country": country.alpha_2, "alpha_3": country.alpha_3,
+            "name": getattr(country, "common_name", None) or country.name, **part, "pledges": pledges}
+
+
+def _country_deployments(code: str, *, on: dt.datetime) -> dict[str, Any]:
+    deployments = Deployment.objects.filter(country=code)
     by_area: dict[str, dict[str, int]] = {}
     verification = {state: 0 for state in VerificationState.values}
     total = stale = 0
@@ -87,9 +118,7 @@ def country_page(*, viewer: Any, code: str, on: dt.datetime | None = None) -> di
     shown = []
     # In the order of the deployments_country_counts index (within a stage: claimed, disputed, verified, by
     # date), so that the first rows are read from the index, not sorted out of all the country's rows.
-    for d in (deployments.select_related("good", "agency")
-              .order_by(*INDEX_ORDER)
-              [:COUNTRY_DEPLOYMENTS_SHOWN]):
+    for d in deployments.select_related("good", "agency").order_by(*INDEX_ORDER)[:COUNTRY_DEPLOYMENTS_SHOWN]:
         shown.append({
             "id": d.pk, "good": d.good.slug, "good_name": d.good.name, "area": _area(d.layer, d.sector),
             "layer": d.layer, "sector": d.sector, "stage": d.stage,
@@ -99,7 +128,7 @@ def country_page(*, viewer: Any, code: str, on: dt.datetime | None = None) -> di
             "reach": d.reach, "reach_unit": d.reach_unit, "reach_as_of": d.reach_as_of,
         })
     implementers = []
-    for row in (DeploymentPartner.objects.filter(role=PartnerRole.IMPLEMENTER, deployment__country=country.alpha_2)
+    for row in (DeploymentPartner.objects.filter(role=PartnerRole.IMPLEMENTER, deployment__country=code)
                 .values("organisation__slug", "organisation__name", "name")
                 .annotate(deployments=Count("deployment", distinct=True),
                           goods=Count("deployment__good", distinct=True),
@@ -110,17 +139,11 @@ def country_page(*, viewer: Any, code: str, on: dt.datetime | None = None) -> di
                              "name": row["organisation__name"] or row["name"],
                              "deployments": row["deployments"], "goods": row["goods"],
                              "verified_deployments": row["verified"]})
-    pledges = [{"ref": p.ref, "title": p.title, "status": p.status, "pledged_on": p.pledged_on,
-                "endorser": p.endorsement.organisation.slug, "endorser_name": p.endorsement.organisation.name}
-               for p in pledges_list(viewer=viewer, country=country.alpha_2)
-               .exclude(status=PledgeStatus.DRAFT)[:COUNTRY_PLEDGES_SHOWN]]
     return {
-        "country": country.alpha_2, "alpha_3": country.alpha_3,
-        "name": getattr(country, "common_name", None) or country.name,
         "deployments": total,
         "by_layer_and_stage": {area: dict(sorted(stages.items())) for area, stages in sorted(by_area.items())},
         "verification": verification, "stale": stale, "goods": goods, "goods_count": goods_count,
-        "deployments_shown": shown, "implementers": implementers, "pledges": pledges,
+        "deployments_shown": shown, "implementers": implementers,
     }
 
 
@@ -129,20 +152,13 @@ def deployment_counts(*, viewer: Any, good: str = "", layer: str = "", stage: st
     """Deployments per country (most first), with how many are verified, disputed and stale: the map's and
     the countries index's numbers. Filters: a good's slug, a DPI layer, a stage.
 
-    Counting a million deployments takes longer than a page may, so the counts are cached, keyed on the
-    filters and on the last change of any deployment (``updated_at``, indexed: every save and import sets
-    it; deployments are never deleted), and on the hour, so that stale counts follow the clock. ``cached``
-    False counts at once (a good's page: one good's deployments, read through the (good, country) index)."""
-    if on is not None or not cached:
+    Counting a million deployments takes longer than a page may, so the counts are cached (:func:`_cached`).
+    ``cached`` False counts at once (a good's page: one good's deployments, read through the (good, country)
+    index)."""
+    if not cached:
         return _deployment_counts(good=good, layer=layer, stage=stage, on=on or timezone.now())
-    last = Deployment.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
-    now = timezone.now()
-    key = "deployments:counts:" + hashlib.sha256(json.dumps(
-        [good, layer, stage, last.isoformat() if last else "", now.strftime("%Y%m%d%H")]).encode()).hexdigest()
-    rows = cache.get(key)
-    if rows is None:
-        rows = _deployment_counts(good=good, layer=layer, stage=stage, on=now)
-        cache.set(key, rows, COUNTS_CACHE_SECONDS)
+    rows = _cached(["counts", good, layer, stage],
+                   lambda now: _deployment_counts(good=good, layer=layer, stage=stage, on=now), on=on)
     return [dict(row) for row in rows]
 
 
