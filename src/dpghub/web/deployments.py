@@ -418,7 +418,7 @@ def _form_error(form: DeploymentForm, exc: DeploymentsError) -> None:
 def deployment_new(request: HttpRequest) -> HttpResponse:
     """Record a claim: any signed-in person may; the deploying agency's members confirm it."""
     if not _may(request, "record_deployment"):
-        raise Http404()
+        raise PermissionDenied(_("Sign in to record a deployment."))
     if request.method == "POST":
         form = DeploymentForm(request.POST)
         if form.is_valid():
