@@ -257,7 +257,7 @@ def _goods_with_deployments(chosen: Good | None) -> list[Good]:
     from the updated_at index: at a million deployments a DISTINCT over all of them is too slow for a page;
     any other good is reached from its own page's links)."""
     recent = list(dict.fromkeys(Deployment.objects.order_by("-updated_at").values_list("good_id", flat=True)[:2000]))
-    goods = list(Good.objects.filter(pk__in=recent[:500]).order_by("name").only("slug", "name"))
+    goods = list(Good.objects.filter(pk__in=recent[:200]).order_by("name").only("slug", "name"))
     if chosen is not None and chosen not in goods:
         goods.insert(0, chosen)
     return goods
