@@ -6,7 +6,8 @@ Run once when the shapes are updated (see src/dpghub/data/world/README.md):
     python scripts/build_world_map.py package/countries-110m.json src/dpghub/data/world/countries.json
 
 It decodes the TopoJSON, projects every ring with the Equal Earth projection into a 1000-unit-wide frame,
-rounds to whole units, drops repeated points and rings smaller than a unit, and writes one SVG path
+rounds to whole units, drops repeated points and rings smaller than a unit, draws a ring that crosses
+the antimeridian east of it (clipped at the frame's edge), and writes one SVG path
 (relative moves, integers) per ISO 3166-1 alpha-2 code. Antarctica is left out (no deployments there, and
 it would be a fifth of the drawing). Needs pycountry for the numeric -> alpha-2 codes.
 """
@@ -61,6 +62,10 @@ def ring_points(ring: list[int], arcs: list) -> list[tuple[float, float]]:
 
 
 def ring_path(points: list[tuple[float, float]]) -> str:
+    if any(abs(b[0] - a[0]) > 180 for a, b in zip(points, points[1:])):
+        # A ring across the antimeridian (Russia's Chukotka, Fiji): drawn whole east of 180°, the part past
+        # the frame's edge is clipped, instead of a line across the world.
+        points = [(lon + 360 if lon < 0 else lon, lat) for lon, lat in points]
     projected = []
     for lon, lat in points:
         x, y = equal_earth(lon, lat)
