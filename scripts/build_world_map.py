@@ -14,6 +14,7 @@ it would be a fifth of the drawing). Needs pycountry for the numeric -> alpha-2 
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import sys
@@ -62,7 +63,7 @@ def ring_points(ring: list[int], arcs: list) -> list[tuple[float, float]]:
 
 
 def ring_path(points: list[tuple[float, float]]) -> str:
-    if any(abs(b[0] - a[0]) > 180 for a, b in zip(points, points[1:])):
+    if any(abs(b[0] - a[0]) > 180 for a, b in itertools.pairwise(points)):
         # A ring across the antimeridian (Russia's Chukotka, Fiji): drawn whole east of 180°, the part past
         # the frame's edge is clipped, instead of a line across the world.
         points = [(lon + 360 if lon < 0 else lon, lat) for lon, lat in points]
@@ -77,7 +78,7 @@ def ring_path(points: list[tuple[float, float]]) -> str:
     if len(set(projected)) < 3:
         return ""
     out = [f"M{projected[0][0]} {projected[0][1]}"]
-    for (x0, y0), (x1, y1) in zip(projected, projected[1:]):
+    for (x0, y0), (x1, y1) in itertools.pairwise(projected):
         out.append(f"l{x1 - x0} {y1 - y0}".replace(" -", "-"))
     return "".join(out) + "z"
 
