@@ -70,9 +70,20 @@ def test_detail_shows_source_match_and_no_person(client, deployments):
 
 
 def test_country_and_implementers(client, deployments):
-    assert client.get("/api/v1/countries/UGA").json() == {
-        "country": "UG", "deployments": 1, "by_layer_and_stage": {"identity": {"pilot": 1}},
+    body = client.get("/api/v1/countries/UGA").json()
+    assert {name: body[name] for name in ("country", "alpha_3", "name", "deployments", "by_layer_and_stage",
+                                          "verification", "stale", "goods")} == {
+        "country": "UG", "alpha_3": "UGA", "name": "Uganda", "deployments": 1,
+        "by_layer_and_stage": {"identity": {"pilot": 1}},
         "verification": {"claimed": 1, "verified": 0, "disputed": 0}, "stale": 0, "goods": ["mosip"]}
+    assert [(d["good"], d["agency_name"], d["verification"], d["is_stale"]) for d in body["deployments_shown"]] == [
+        ("mosip", "NIRA Uganda", "claimed", False)]
+    assert body["implementers"] == [{"organisation": "open-foundation", "name": "Open Foundation", "deployments": 1,
+                                     "goods": 1, "verified_deployments": 0}]
+    assert client.get("/api/v1/countries/Narnia").status_code == 404
+    assert client.get("/api/v1/countries").json() == [
+        {"country": "KE", "deployments": 1, "verified": 1, "disputed": 0, "stale": 0},
+        {"country": "UG", "deployments": 1, "verified": 0, "disputed": 0, "stale": 0}]
     assert [i["name"] for i in client.get("/api/v1/implementers?country=UG").json()] == ["Open Foundation"]
     assert client.get("/api/v1/implementers?country=KE").json() == []
 

@@ -239,8 +239,8 @@ def test_detail_page_query_count_is_fixed(client, goods, django_assert_num_queri
     # the good, then one query per relation: licences, SDGs, countries, repositories, identifiers,
     # provenance, organisations, assessments, indicator results; then the screenings (one query);
     # then the history: the ids of the good's screening runs, and the history rows; the Charter's pledges
-    # concerning the good (one query, their endorsers joined)
-    with django_assert_num_queries(14):
+    # concerning the good (one query, their endorsers joined); its deployments per country (one query)
+    with django_assert_num_queries(15):
         assert client.get("/goods/dhis2/").status_code == 200
 
 

@@ -250,8 +250,8 @@ def test_detail_page_query_count_with_screening_is_fixed(client, dhis2, django_a
                       finished_at=timezone.make_aware(dt.datetime(2026, 11, 22)))
         add_screening(dhis2, status=ScreeningStatus.QUEUED)
     # the good and its nine relations (see test_pages), one query for the screenings, two for the history,
-    # one for the Charter's pledges concerning the good
-    with django_assert_num_queries(14):
+    # one for the Charter's pledges concerning the good, one for its deployments per country
+    with django_assert_num_queries(15):
         html = _html(client.get("/goods/dhis2/"))
     assert ("Licence changed:" in html) is with_screenings
     assert Good.objects.count() == 1

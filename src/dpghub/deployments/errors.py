@@ -53,3 +53,9 @@ class ImportFailed(DeploymentsError, InvalidInput):
         lines = [f"row {error['row']}: {error['reason']}" for error in errors[:50]]
         super().__init__(_("%(count)d row(s) cannot be read; nothing was imported (use --skip-invalid to import the "
                            "rest):\n%(lines)s") % {"count": len(errors), "lines": "\n".join(lines)})
+
+
+class CountryNotFound(DeploymentsError, NotFound):
+    def __init__(self, ref: str) -> None:
+        super().__init__(_("No ISO 3166 country “%(ref)s” (give its two- or three-letter code).") % {"ref": ref},
+                         field="country")

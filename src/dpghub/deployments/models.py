@@ -93,6 +93,17 @@ class Deployment(models.Model):
             models.UniqueConstraint(fields=["source_key"], condition=~Q(source_key=""),
                                     name="deployments_unique_source_key"),
         ]
+        indexes = [
+            # A country's page and the map count from this index alone (GROUP BY country, layer, ...; the
+            # stale count needs the two dates): no table access, no sort (bench/deployments_bench.py).
+            models.Index(fields=["country", "layer", "sector", "stage", "verification", "confirmed_at", "created_at"],
+                         name="deployments_country_counts"),
+            # A good's countries (the map filtered by good, a good's page), and a country's goods.
+            models.Index(fields=["good", "country"], name="deployments_good_country"),
+            models.Index(fields=["country", "good"], name="deployments_country_good"),
+            # The last change: what the cached map counts are keyed on (presenters.deployment_counts).
+            models.Index(fields=["updated_at"], name="deployments_updated_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.good_id}@{self.country}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dpghub.web import accounts, charter, people, review, views
+from dpghub.web import accounts, charter, deployments, people, review, views
 
 app_name = "web"
 urlpatterns = [
@@ -32,6 +32,15 @@ urlpatterns = [
     path("review/queue/<int:level>/", review.queue_page, name="review-queue"),
     path("review/backlog/", review.backlog_page, name="backlog"),
     path("decisions/", review.decisions_page, name="decisions"),
+    path("countries/", deployments.countries_index, name="countries"),
+    path("countries/<str:code>/", deployments.country_detail, name="country"),
+    path("map/", deployments.world_map, name="map"),
+    path("deployments/", deployments.deployments_list, name="deployments"),
+    path("deployments/new/", deployments.deployment_new, name="deployment-new"),
+    path("deployments/<int:deployment_id>/", deployments.deployment_detail, name="deployment"),
+    path("deployments/<int:deployment_id>/edit/", deployments.deployment_edit, name="deployment-edit"),
+    path("deployments/<int:deployment_id>/<str:action>/", deployments.deployment_action, name="deployment-action"),
+    path("implementers/", deployments.implementers_page, name="implementers"),
     path("orgs/", people.orgs_list, name="orgs-list"),
     path("orgs/<slug:slug>/", people.org_detail, name="org-detail"),
     path("orgs/<slug:slug>/join/", people.org_join, name="org-join"),

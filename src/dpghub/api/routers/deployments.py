@@ -1,4 +1,4 @@
-"""/deployments, /implementers and /countries/{code}: parse, call the domain, render.
+"""/deployments, /implementers, /countries and /countries/{code}: parse, call the domain, render.
 
 Reads are public; writes (record, edit, confirm, dispute, withdraw a dispute) need a write token, and the
 deployments services decide who may do what. No person is ever named: a claim's source says "a person",
@@ -20,8 +20,8 @@ from dpghub.common.selectors import history_of
 from dpghub.deployments.enums import DpiLayer, ReachUnit, Sector, Stage, VerificationState
 from dpghub.deployments.errors import InvalidDeployment
 from dpghub.deployments.models import Deployment
+from dpghub.deployments.presenters import COUNTRY_DEPLOYMENTS_SHOWN, country_page, deployment_counts
 from dpghub.deployments.selectors import (
-    country_summary,
     deployment_get,
     deployment_is_stale,
     deployment_list,
@@ -153,14 +153,64 @@ class ImplementerOut(Schema):
     verified_deployments: int
 
 
+class CountryDeploymentOut(Schema):
+    id: int
+    good: str
+    good_name: str
+    area: str = Field(description="The DPI layer, or 'sector:<sector>', or '' when neither is known.")
+    layer: str
+    sector: str
+    stage: str
+    agency: str | None
+    agency_name: str
+    verification: str
+    is_stale: bool
+    reach: int | None
+    reach_unit: str
+    reach_as_of: date | None
+
+
+class CountryImplementerOut(Schema):
+    organisation: str | None
+    name: str
+    deployments: int
+    goods: int
+    verified_deployments: int
+
+
+class CountryPledgeOut(Schema):
+    ref: str
+    title: str
+    status: str
+    pledged_on: date
+    endorser: str
+    endorser_name: str
+
+
 class CountryOut(Schema):
-    country: str
+    country: str = Field(description="ISO 3166-1 alpha-2.")
+    alpha_3: str
+    name: str
     deployments: int
     by_layer_and_stage: dict[str, dict[str, int]] = Field(
         description="Counts by DPI layer (or 'sector:<sector>', or '' when neither is known), then by stage.")
     verification: dict[str, int]
     stale: int
-    goods: list[str]
+    goods: list[str] = Field(description="The slugs of the goods deployed there (the first 1,000 by slug).")
+    goods_count: int
+    deployments_shown: list[CountryDeploymentOut] = Field(
+        description=f"The first {COUNTRY_DEPLOYMENTS_SHOWN} deployments, by layer, stage and verification; "
+                    "/deployments?country= lists them all.")
+    implementers: list[CountryImplementerOut] = Field(description="Implementers active there, most deployments first.")
+    pledges: list[CountryPledgeOut] = Field(description="Published (and withdrawn) Charter pledges concerning it.")
+
+
+class CountryCountOut(Schema):
+    country: str
+    deployments: int
+    verified: int
+    disputed: int
+    stale: int
 
 
 def _partners(deployment: Deployment, role: str) -> list[dict]:
@@ -294,7 +344,17 @@ def implementers_list(request: HttpRequest, country: str = "", good: str = "") -
     return implementer_directory(viewer=request_actor(request).user, country=country, good=good)
 
 
-@router.get("/countries/{code}", response={200: CountryOut, 400: Error}, url_name="country_detail",
-            operation_id="country_detail", summary="What is deployed in a country, by layer and stage")
+@router.get("/countries", response={200: list[CountryCountOut], 400: Error}, url_name="countries_list",
+            operation_id="countries_list",
+            summary="Deployments per country (the world map's numbers), filtered by good, layer and stage")
+def countries_list(request: HttpRequest, good: str = "", layer: DpiLayer | None = None,
+                   stage: Stage | None = None) -> list:
+    return deployment_counts(viewer=request_actor(request).user, good=good,
+                             layer=layer.value if layer else "", stage=stage.value if stage else "")
+
+
+@router.get("/countries/{code}", response={200: CountryOut, 404: Error}, url_name="country_detail",
+            operation_id="country_detail",
+            summary="What is deployed in a country (alpha-2 or alpha-3), by layer and stage; implementers; pledges")
 def country_detail(request: HttpRequest, code: str) -> dict:
-    return country_summary(viewer=request_actor(request).user, country=code)
+    return country_page(viewer=request_actor(request).user, code=code)
