@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.urls import path
 
 from dpghub.config.urls import urlpatterns as site_urlpatterns
-
 from dpghub.orgs.errors import OrgsPermissionDenied
 
 

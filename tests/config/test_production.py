@@ -34,7 +34,7 @@ def _check_deploy(tmp_path: Path, config: Path | None) -> subprocess.CompletedPr
     if config is not None:
         env["DPGHUB_CONFIG"] = str(config)
     return subprocess.run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING",
-                           "--settings", "dpghub.config.settings"], env=env, capture_output=True, text=True)
+                           "--settings", "dpghub.config.settings"], env=env, capture_output=True, text=True, check=False)
 
 
 def test_check_deploy_is_clean_in_the_documented_production_configuration(tmp_path):
@@ -65,7 +65,7 @@ def test_behind_the_proxy_http_is_redirected_https_gets_hsts_and_probes_are_exem
 def test_proxy_ssl_header_must_be_a_header_name(tmp_path):
     env = {**os.environ, "DPGHUB_DATA_DIR": str(tmp_path), "DPGHUB_PROXY_SSL_HEADER": "X-Forwarded-Proto: https"}
     result = subprocess.run([sys.executable, "-c", "import dpghub.config.settings"], env=env,
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, check=False)
     assert result.returncode != 0 and "DPGHUB_PROXY_SSL_HEADER" in result.stderr
 
 
@@ -131,9 +131,9 @@ def test_log_format_json_is_configured_by_its_option(tmp_path):
     code = ("import django, logging; django.setup(); "
             "logging.getLogger('dpghub.test').warning('hello %s', 'world')")
     result = subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "dpghub.config.settings"},
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, check=False)
     entry = json.loads(result.stderr.strip().splitlines()[-1])
     assert (entry["message"], entry["logger"], entry["level"]) == ("hello world", "dpghub.test", "WARNING")
     bad = subprocess.run([sys.executable, "-c", "import dpghub.config.settings"],
-                         env={**env, "DPGHUB_LOG_FORMAT": "xml"}, capture_output=True, text=True)
+                         env={**env, "DPGHUB_LOG_FORMAT": "xml"}, capture_output=True, text=True, check=False)
     assert bad.returncode != 0 and "DPGHUB_LOG_FORMAT" in bad.stderr
