@@ -3,6 +3,8 @@
     killable_worker.py enqueue DIR    enqueue one `tests.slow` job, print its id
     killable_worker.py worker DIR     an embedded worker that knows `tests.slow` (heartbeat every 0.2 s)
     killable_worker.py supervise DIR  `dpghub serve`'s supervisor over a dummy web process and that worker
+    killable_worker.py celery DIR     a Celery worker (prefork, one child) that knows `tests.slow`, with a
+                                      3 s lease (so that a test need not wait 90 s for one to lapse)
 
 `tests.slow` appends "<attempt> <pid>" to DIR/attempts, then runs until DIR/finish exists (at most 60 s).
 The database is the one of DPGHUB_DATA_DIR (a SQLite file), shared by the test and these processes.
@@ -46,6 +48,12 @@ def main(mode: str, directory: str) -> None:
     elif mode == "worker":
         jobs.HEARTBEAT = timedelta(seconds=0.2)  # the lease itself stays as long as in production
         jobs.worker_loop(stop=threading.Event(), poll_seconds=0.1)
+    elif mode == "celery":
+        from dpghub.config.celery import app
+
+        jobs.LEASE, jobs.HEARTBEAT = timedelta(seconds=3), timedelta(seconds=0.5)
+        app.worker_main(["worker", "--pool=prefork", "--concurrency=1", "--loglevel=INFO",
+                         "--without-gossip", "--without-mingle", "--without-heartbeat"])
     elif mode == "supervise":
         from dpghub.cli.registry import _supervise
 

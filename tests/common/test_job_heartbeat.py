@@ -167,3 +167,45 @@ def test_a_killed_worker_s_job_is_taken_up_again_within_seconds(tmp_path):
         supervisor.send_signal(signal.SIGTERM)
         output = supervisor.communicate(timeout=30)[0]
     assert f"job(s) {job_id} will be retried" in output, output
+
+
+@pytest.mark.slow
+def test_celery_a_job_whose_worker_process_is_killed_runs_again_and_completes_once(tmp_path):
+    """Real Celery (prefork) on the real Redis: the child running the job is SIGKILLed; the message comes
+    back (reject_on_worker_lost), waits for the dead attempt's lease to lapse, and the job completes once."""
+    import redis
+
+    if os.environ.get("DPGHUB_DATABASE_URL"):
+        pytest.skip("the processes share a SQLite file")
+    broker = os.environ.get("DPGHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    redis.Redis.from_url(broker).ping()
+    data = tmp_path / "data"
+    env = {**os.environ, "DPGHUB_DATA_DIR": str(data), "DPGHUB_LOAD_SHIPPED_DATA": "false",
+           "DPGHUB_JOB_BACKEND": "celery", "DPGHUB_BROKER_URL": broker}
+    subprocess.run([sys.executable, "-m", "dpghub", "schedule", "list"], env=env, check=True, capture_output=True)
+    worker = subprocess.Popen([sys.executable, str(HELPER), "celery", str(tmp_path)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    database = sqlite3.connect(data / "dpghub.sqlite3", timeout=10)
+    try:
+        job_id = int(subprocess.run([sys.executable, str(HELPER), "enqueue", str(tmp_path)], env=env, check=True,
+                                    capture_output=True, text=True).stdout.strip())
+        (attempt, child), = _wait(lambda: _attempts(tmp_path), timeout=60, what="the first attempt")
+        assert attempt == 1 and child != worker.pid
+        os.kill(child, signal.SIGKILL)
+        second = _wait(lambda: _attempts(tmp_path)[1:], timeout=30, what="the job to be taken up again")
+        assert second[0][0] == 2 and second[0][1] != child
+        (tmp_path / "finish").touch()
+        _wait(lambda: database.execute("SELECT status FROM common_job WHERE id = ?", (job_id,)).fetchone()[0]
+              == "succeeded", timeout=20, what="the job to finish")
+        time.sleep(1)  # a duplicate delivery, if any, would show as a third attempt
+        assert len(_attempts(tmp_path)) == 2
+        assert database.execute("SELECT attempts FROM common_job WHERE id = ?", (job_id,)).fetchone()[0] == 2
+    finally:
+        database.close()
+        worker.send_signal(signal.SIGTERM)
+        try:
+            output = worker.communicate(timeout=30)[0]
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            output = worker.communicate()[0]
+    assert "WorkerLostError" in output or "Process" in output, output[-3000:]

@@ -82,9 +82,11 @@ def job_enqueue(*, kind: str, params: dict[str, Any], max_attempts: int = 3) -> 
 
 
 def _send_to_celery(job_id: int) -> None:
-    from dpghub.common.tasks import job_execute_task
+    # Through DPG Hub's configured app (its broker is DPGHUB_BROKER_URL): a web process never imports it
+    # otherwise, and a shared task's .delay() there would use Celery's default app and broker.
+    from dpghub.config.celery import app
 
-    job_execute_task.delay(job_id)
+    app.send_task("dpghub.job_execute", args=[job_id])
 
 
 def _claim(job_id: int | None = None, *, worker: str) -> Job | None:
@@ -183,6 +185,15 @@ def _renew(job: Job) -> bool:
     """Extend the lease of ``job`` if this attempt still holds it."""
     return bool(Job.objects.filter(pk=job.pk, attempts=job.attempts, status=JobStatus.RUNNING)
                 .update(lease_expires_at=timezone.now() + LEASE))
+
+
+def job_lease_remaining(job_id: int, *, now=None) -> float | None:
+    """Seconds until the lease of a running job lapses (0 if it has), or None if the job is not running."""
+    lease = (Job.objects.filter(pk=job_id, status=JobStatus.RUNNING)
+             .values_list("lease_expires_at", flat=True).first())
+    if lease is None:
+        return None
+    return max(0.0, (lease - (now or timezone.now())).total_seconds())
 
 
 def jobs_release(*, worker: str, reason: str = "its worker stopped") -> list[int]:

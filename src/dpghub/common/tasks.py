@@ -7,12 +7,19 @@ delivered twice (acks_late, a worker lost, the broker's visibility timeout) runs
 from celery import shared_task
 
 
-@shared_task(name="dpghub.job_execute", acks_late=True, reject_on_worker_lost=True)
-def job_execute_task(job_id: int) -> str | None:
-    from dpghub.common.jobs import job_execute, worker_name
+@shared_task(name="dpghub.job_execute", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=20)
+def job_execute_task(self, job_id: int) -> str | None:
+    """Run the job; if another attempt still holds its lease (the message came back because that attempt's
+    worker process was lost, and its lease has not lapsed yet), try again when the lease lapses."""
+    from dpghub.common.jobs import job_execute, job_lease_remaining, worker_name
 
     job = job_execute(job_id, worker=f"celery:{worker_name()}")
-    return job.status if job is not None else None
+    if job is not None:
+        return job.status
+    remaining = job_lease_remaining(job_id)
+    if remaining is not None:
+        raise self.retry(countdown=remaining + 1)
+    return None  # finished, or unknown: nothing to do
 
 
 @shared_task(name="dpghub.schedule_run", acks_late=True, reject_on_worker_lost=True)
