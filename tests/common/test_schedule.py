@@ -195,3 +195,11 @@ def test_schedule_cli_lists_and_runs_what_is_due(cli):
     assert again.output.strip() == "nothing due"
     unknown = runner.invoke(cli, ["schedule", "run-due", "--name", "nope"])
     assert unknown.exit_code == 2 and "no scheduled job named 'nope'" in unknown.output
+
+
+@pytest.mark.django_db
+def test_heartbeats_of_processes_gone_for_a_day_are_forgotten():
+    now = dt.datetime(2026, 3, 10, 12, tzinfo=UTC)
+    jobs.heartbeat_record(role="worker", name="worker:old:1", now=now - dt.timedelta(days=2))
+    jobs.heartbeat_record(role="worker", name="worker:new:2", now=now)
+    assert list(Heartbeat.objects.values_list("name", flat=True)) == ["worker:new:2"]

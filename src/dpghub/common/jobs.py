@@ -259,8 +259,11 @@ def heartbeat_record(*, role: str, name: str | None = None, now=None) -> None:
     """Say that a process of ``role`` (``worker`` or ``scheduler``) is alive (read by /readyz and ``dpghub check``)."""
     from dpghub.common.models import Heartbeat
 
+    now = now or timezone.now()
     name = name or f"{role}:{worker_name()}"
-    Heartbeat.objects.update_or_create(name=name[:150], defaults={"role": role, "seen_at": now or timezone.now()})
+    Heartbeat.objects.update_or_create(name=name[:150], defaults={"role": role, "seen_at": now})
+    # each process has its own row (host:pid): forget those of processes gone for a day
+    Heartbeat.objects.filter(seen_at__lt=now - timedelta(days=1)).delete()
 
 
 def worker_loop(*, stop: threading.Event, poll_seconds: float = 1.0, once: bool = False,

@@ -106,10 +106,15 @@ def schedule_run_due(*, now: dt.datetime | None = None, names: list[str] | None 
 
     now = now or timezone.now()
     started = []
+    # one read first, so that the usual answer ("nothing due") takes no write lock (SQLite's transactions
+    # here begin IMMEDIATE); the conditional UPDATE below still decides who starts a slot
+    last_slots = dict(ScheduleRun.objects.values_list("name", "slot"))
     for entry in schedule:
         if names is not None and entry.name not in names:
             continue
         slot = entry.slot_at_or_before(now)
+        if entry.name in last_slots and last_slots[entry.name] >= slot:
+            continue
         with transaction.atomic():
             won = ScheduleRun.objects.filter(name=entry.name, slot__lt=slot).update(slot=slot, started_at=now)
             if not won:
