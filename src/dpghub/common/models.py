@@ -57,7 +57,7 @@ class Job(models.Model):
     max_attempts = models.PositiveSmallIntegerField(default=3)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     worker = models.CharField(max_length=100, blank=True, db_index=True,
-                              help_text=_("the worker holding the lease: host:pid (embedded) or the Celery task's host"))
+                              help_text=_("the worker process holding the lease: host:pid, or celery:host:pid"))
     progress = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)

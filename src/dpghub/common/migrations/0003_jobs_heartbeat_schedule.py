@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='job',
             name='worker',
-            field=models.CharField(blank=True, db_index=True, help_text="the worker holding the lease: host:pid (embedded) or the Celery task's host", max_length=100),
+            field=models.CharField(blank=True, db_index=True, help_text="the worker process holding the lease: host:pid, or celery:host:pid", max_length=100),
         ),
         migrations.CreateModel(
             name='ScheduleRun',
