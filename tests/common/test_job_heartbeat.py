@@ -209,3 +209,16 @@ def test_celery_a_job_whose_worker_process_is_killed_runs_again_and_completes_on
             os.killpg(worker.pid, signal.SIGKILL)
             output = worker.communicate()[0]
     assert "WorkerLostError" in output or "Process" in output, output[-3000:]
+
+
+def test_celery_is_configured_for_lost_workers():
+    """A message is acknowledged after its job ran, handed back if the worker process dies, fetched one at a
+    time, and redelivered by Redis only after an hour (a second delivery finds the job claimed or done)."""
+    from dpghub.common.tasks import job_execute_task, jobs_recover_task, schedule_run_task
+    from dpghub.config.celery import app
+
+    assert app.conf.task_acks_late is True and app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert app.conf.broker_transport_options["visibility_timeout"] == 3600
+    for task in (job_execute_task, schedule_run_task, jobs_recover_task):
+        assert task.acks_late is True and task.reject_on_worker_lost is True
