@@ -59,6 +59,16 @@ def test_serve_loads_the_shipped_data_serves_pages_and_stops_cleanly(tmp_path):
         assert status == 400 and json.loads(body)["error"]["field"] == "q"  # read, and refused as too long a query
         status, body = _get_any(f"http://127.0.0.1:{port}/api/v1/goods?q={'a' * 9000}")
         assert status == 414 and json.loads(body)["error"]["code"] == "uri_too_long"
+        assert json.loads(_get(f"http://127.0.0.1:{port}/healthz")[1]) == {"status": "ok"}
+        ready = {}
+        for _ in range(100):  # the worker reports its heartbeat, and the scheduler its, on start
+            status, body = _get_any(f"http://127.0.0.1:{port}/readyz")
+            ready = json.loads(body)
+            if status == 200 and ready["checks"].get("scheduler", {}).get("status") == "ok":
+                break
+            time.sleep(0.2)
+        assert ready["status"] == "ok" and ready["checks"]["worker"]["status"] == "ok", ready
+        assert ready["checks"]["scheduler"]["status"] == "ok", ready
         children = subprocess.run(["pgrep", "-P", str(server.pid), "-a"], check=False, capture_output=True, text=True).stdout
         assert " web " in children and " worker" in children, children
     finally:

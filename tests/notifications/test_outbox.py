@@ -69,6 +69,29 @@ def test_delivery_is_idempotent_and_failures_are_recorded(world, settings):
     assert broken.email_status == EmailStatus.FAILED and "no mail server" in broken.email_error
 
 
+def test_pending_mail_whose_delivery_job_was_lost_is_sent_by_the_scheduled_retry(world):
+    """`notifications.retry` (every 15 minutes): pending for over 10 minutes means its job was lost."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dpghub.common.schedule import schedule_run_due
+    from dpghub.notifications.services import notifications_deliver_pending
+
+    with transaction.atomic():
+        notify(people=[world.people["member"]], kind=NotificationKind.TOKEN_CREATED, subject="s", body="b")
+    Job.objects.all().delete()  # the delivery job was lost
+    notification = Notification.objects.get()
+    assert notifications_deliver_pending() == {"sent": 0, "failed": 0}  # too recent: its job may still come
+    later = timezone.now() + dt.timedelta(minutes=11)
+    assert notifications_deliver_pending(now=later) == {"sent": 1, "failed": 0}
+    assert notifications_deliver_pending(now=later) == {"sent": 0, "failed": 0}  # at most once
+    notification.refresh_from_db()
+    assert notification.email_status == EmailStatus.SENT and len(mail.outbox) == 1
+    started = schedule_run_due(names=["notifications.retry"])
+    assert Job.objects.get(pk=started[0].job_id).kind == "notifications.deliver_pending"
+
+
 class BrokenBackend:
     def __init__(self, *args, **kwargs):
         pass

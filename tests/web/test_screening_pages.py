@@ -133,6 +133,23 @@ def test_queued_screening_says_it_is_queued(client, dhis2):
     assert "not been screened yet" not in section
 
 
+def test_a_running_screening_and_one_whose_worker_died_say_so(client, dhis2):
+    """Issue 18: the page tells the truth about the job behind a queued screening."""
+    run = add_screening(dhis2, status=ScreeningStatus.QUEUED)
+    job = Job.objects.create(kind="screening.screen_good", params={"screening_run_id": run.pk},
+                             status=JobStatus.RUNNING, attempts=1, worker="host:1",
+                             lease_expires_at=timezone.now() + dt.timedelta(minutes=1))
+    ScreeningRun.objects.filter(pk=run.pk).update(job=job)
+    section = _section(_html(client.get("/goods/dhis2/")))
+    assert '<p class="queued"><strong>Running:</strong> a screening requested on ' in section
+    assert "is running now; its result will show here.</p>" in section and "Queued:" not in section
+    # the worker died unseen: its lease lapsed; the job is not running, whatever its row says
+    Job.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now() - dt.timedelta(seconds=1))
+    section = _section(_html(client.get("/goods/dhis2/")))
+    assert '<p class="queued"><strong>Retrying:</strong>' in section
+    assert "was interrupted and will be tried again" in section and "Running:" not in section
+
+
 def test_never_screened(client, dhis2):
     section = _section(_html(client.get("/goods/dhis2/")))
     assert '<p class="none">This good’s repository has not been screened yet.</p>' in section

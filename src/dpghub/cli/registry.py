@@ -25,8 +25,9 @@ def serve(host: str | None, port: int | None, workers: int | None, no_worker: bo
 
     On start it applies database migrations, loads the shipped DPGA records if the catalogue is
     empty (DPGHUB_LOAD_SHIPPED_DATA), then supervises two processes: the web server, and, with the
-    embedded job backend, `dpghub worker`, so that no web request ever waits for a long job. A job
-    worker that dies is restarted (its job is taken up again when its lease expires).
+    embedded job backend, `dpghub worker` (which also starts the scheduled jobs when due), so that no
+    web request ever waits for a long job. A job worker that dies is restarted at once, and the jobs it
+    was running are given back to the queue to be retried.
     """
     django_env.setup()
     from django.conf import settings
@@ -59,7 +60,10 @@ def _supervise(web_argv: list[str], worker_argv: list[str] | None) -> int:
                 click.echo(f"the web server stopped (exit code {web.returncode}); stopping", err=True)
                 break
             if worker is not None and worker.poll() is not None:
-                click.echo(f"the job worker stopped (exit code {worker.returncode}); restarting it", err=True)
+                released = _release_jobs_of(worker.pid)
+                click.echo(f"the job worker stopped (exit code {worker.returncode}); restarting it"
+                           + (f"; job(s) {', '.join(map(str, released))} will be retried" if released else ""),
+                           err=True)
                 worker = subprocess.Popen(worker_argv)
     finally:
         for process in (web, worker):
@@ -72,6 +76,22 @@ def _supervise(web_argv: list[str], worker_argv: list[str] | None) -> int:
                 except subprocess.TimeoutExpired:
                     process.kill()
     return code
+
+
+def _release_jobs_of(pid: int) -> list[int]:
+    """The worker process ``pid`` died: give its jobs back now rather than when their leases lapse."""
+    from django.db import connection
+
+    from dpghub.common.jobs import jobs_release, worker_name
+
+    try:
+        return jobs_release(worker=worker_name(pid), reason=f"its worker (process {pid}) stopped")
+    except Exception as exc:  # noqa: BLE001 - the leases still lapse; the supervisor must go on
+        click.echo(f"could not release the stopped worker's jobs ({exc}); they are retried when their lease lapses",
+                   err=True)
+        return []
+    finally:
+        connection.close()
 
 
 def _version() -> str:
@@ -118,11 +138,14 @@ def web(bind: str, workers: int) -> None:
 @cli.command()
 @click.option("--once", is_flag=True, help="Run the jobs waiting now, then exit (embedded backend).")
 @click.option("--concurrency", type=int, default=None, help="Celery worker processes (celery backend).")
-def worker(once: bool, concurrency: int | None) -> None:
+@click.option("--no-scheduler", is_flag=True, help="Do not start scheduled jobs from this worker (embedded backend).")
+def worker(once: bool, concurrency: int | None, no_scheduler: bool) -> None:
     """Run background jobs: the embedded database-backed worker, or a Celery worker.
 
-    Which one follows DPGHUB_JOB_BACKEND. A job whose worker dies is taken up again when its
-    lease expires, up to its maximum number of attempts.
+    Which one follows DPGHUB_JOB_BACKEND. The embedded worker also starts the scheduled jobs when they
+    are due (`dpghub schedule list`); several workers never start the same one twice. With Celery, run
+    `dpghub beat` once for the schedule. A job whose worker dies is taken up again when its lease
+    lapses (at once when `dpghub serve` sees its worker die), up to its maximum number of attempts.
     """
     django_env.setup()
     from django.conf import settings
@@ -140,9 +163,24 @@ def worker(once: bool, concurrency: int | None) -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    ran = worker_loop(stop=stop, once=once)
+    ran = worker_loop(stop=stop, once=once, scheduler=not no_scheduler and not once)
     if once:
         click.echo(f"ran {ran} job(s)")
+
+
+@cli.command()
+def beat() -> None:
+    """Run Celery beat (JOB_BACKEND=celery): sends the scheduled jobs when due. Run exactly one; a second
+    one would not run a job twice (each slot is started once), it would only be useless."""
+    django_env.setup()
+    from django.conf import settings
+
+    if settings.DPGHUB_JOB_BACKEND != "celery":
+        raise click.ClickException("`dpghub beat` is for DPGHUB_JOB_BACKEND=celery; the embedded worker "
+                                   "(`dpghub worker`, started by `dpghub serve`) schedules jobs itself")
+    from dpghub.config.celery import app
+
+    app.Beat(loglevel="INFO").run()
 
 
 @cli.command("config")

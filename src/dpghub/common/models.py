@@ -56,6 +56,8 @@ class Job(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     max_attempts = models.PositiveSmallIntegerField(default=3)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=100, blank=True, db_index=True,
+                              help_text=_("the worker process holding the lease: host:pid, or celery:host:pid"))
     progress = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
@@ -65,3 +67,25 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class ScheduleRun(models.Model):
+    """The last slot of a scheduled job that was started (common.schedule): one row per job name.
+
+    A scheduler starts a slot by moving ``slot`` forward with a conditional UPDATE, so that of several
+    schedulers (several ``dpghub worker`` processes, or Celery beat) exactly one starts each slot.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    slot = models.DateTimeField(help_text=_("the due time of the last slot started"))
+    started_at = models.DateTimeField()
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True)
+
+
+class Heartbeat(models.Model):
+    """A running process says it is alive (the embedded worker, the scheduler, a Celery worker): /readyz and
+    ``dpghub check`` read how fresh it is. No personal data: a role and a host:pid."""
+
+    name = models.CharField(max_length=150, unique=True, help_text=_("role:host:pid"))
+    role = models.CharField(max_length=20, db_index=True, help_text=_("worker or scheduler"))
+    seen_at = models.DateTimeField(db_index=True)

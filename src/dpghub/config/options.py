@@ -52,6 +52,19 @@ OPTIONS: tuple[Option, ...] = (
     Option("DEBUG", False, "Development mode: detailed error pages. Never in production.", _bool),
     Option("ALLOWED_HOSTS", ["127.0.0.1", "localhost"], "Host names the site answers to (comma-separated).", _list),
     Option("SECURE_COOKIES", False, "Send session and CSRF cookies over HTTPS only (set true behind TLS).", _bool),
+    Option("HSTS_SECONDS", 0, "Behind TLS: tell browsers to use HTTPS only, for this many seconds "
+           "(Strict-Transport-Security; 31536000 is a year). 0: no header. Start small: browsers remember it.", int),
+    Option("HSTS_INCLUDE_SUBDOMAINS", False, "Add includeSubDomains to the Strict-Transport-Security header "
+           "(only if every subdomain is served over HTTPS).", _bool),
+    Option("HSTS_PRELOAD", False, "Add preload to the Strict-Transport-Security header (for browsers' preload "
+           "lists; needs HSTS_INCLUDE_SUBDOMAINS and at least a year of HSTS_SECONDS).", _bool),
+    Option("SSL_REDIRECT", False, "Redirect plain-HTTP requests to HTTPS (except /healthz and /readyz, which "
+           "load balancers probe). Behind a TLS proxy, set PROXY_SSL_HEADER too, or every request loops.", _bool),
+    Option("PROXY_SSL_HEADER", "", "The header by which the TLS proxy says a request came over HTTPS, with the "
+           "value `https` (usually `X-Forwarded-Proto`). Only if the proxy sets it on every request and strips "
+           "it from clients'. Empty: requests are taken as they reach DPG Hub."),
+    Option("LOG_FORMAT", "text", "`text`: one readable line per event. `json`: one JSON object per line (time, "
+           "level, logger, message, and the request's method, path and status when there is one)."),
     Option("HOST", "127.0.0.1", "Address `dpghub serve` binds to."),
     Option("PORT", 8000, "Port `dpghub serve` listens on.", int),
     Option("WEB_WORKERS", 2, "Worker processes of the production web server.", int),

@@ -230,6 +230,23 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CONFIG["SECURE_COOKIES"]
 CSRF_COOKIE_SECURE = CONFIG["SECURE_COOKIES"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Production behind a TLS proxy (docs/deployment.md): all off in the embedded default, which is plain HTTP.
+SECURE_HSTS_SECONDS = CONFIG["HSTS_SECONDS"]
+SECURE_HSTS_INCLUDE_SUBDOMAINS = CONFIG["HSTS_INCLUDE_SUBDOMAINS"]
+SECURE_HSTS_PRELOAD = CONFIG["HSTS_PRELOAD"]
+SECURE_SSL_REDIRECT = CONFIG["SSL_REDIRECT"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+
+def _proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    if not name:
+        return None
+    if not all(part.isalnum() for part in name.split("-")):
+        raise options.ConfigError(f"DPGHUB_PROXY_SSL_HEADER: {name!r} is not a header name (e.g. X-Forwarded-Proto)")
+    return "HTTP_" + name.upper().replace("-", "_"), "https"
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(CONFIG["PROXY_SSL_HEADER"])
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
@@ -245,10 +262,21 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+if CONFIG["LOG_FORMAT"] not in {"text", "json"}:
+    raise options.ConfigError(f"DPGHUB_LOG_FORMAT: {CONFIG['LOG_FORMAT']!r} is not text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        # a refused request (403, CSRF, 400, 404) is one line with its reason, never a traceback
+        "refusals": {"()": "dpghub.common.logs.RefusalFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "dpghub.common.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": CONFIG["LOG_FORMAT"],
+                             "filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"dpghub": {"level": "INFO"}},
 }
@@ -259,6 +287,11 @@ CELERY_BROKER_URL = CONFIG["BROKER_URL"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "UTC"  # beat's crontab entries (common.schedule) are in UTC
+# Redis redelivers a message not acknowledged within this time (a worker lost with its message): longer
+# than any job, and harmless if not, since a second delivery finds the job claimed or done (idempotent).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 DPGHUB_SCREENING_ALLOW_LOCAL = CONFIG["SCREENING_ALLOW_LOCAL"]
 DPGHUB_LINK_CHECK_ALLOW_PRIVATE = CONFIG["LINK_CHECK_ALLOW_PRIVATE"]

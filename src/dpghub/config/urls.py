@@ -4,8 +4,12 @@ from django.views.i18n import set_language
 
 from dpghub.api.api import api
 from dpghub.api.errors import not_found as api_not_found
+from dpghub.web.health import healthz, readyz
 
 urlpatterns = [
+    # for load balancers (docs/operations.md); exempt from the HTTPS redirect (settings.SECURE_REDIRECT_EXEMPT)
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("api/v1/", api.urls),
     # Anything else under /api/ answers in the API's error shape, not with an HTML 404 page.
     re_path(r"^api/", api_not_found),

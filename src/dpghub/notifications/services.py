@@ -7,6 +7,7 @@ after the commit. Delivery is idempotent: a notification is e-mailed at most onc
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,6 +22,7 @@ from dpghub.notifications.enums import EmailStatus, NotificationKind, Notificati
 from dpghub.notifications.models import Notification, NotificationPreference
 
 DELIVER_JOB = "notifications.deliver"
+DELIVER_PENDING_JOB = "notifications.deliver_pending"
 
 
 def _preferences(people: list[Any], kind: str) -> dict[int, tuple[bool, bool]]:
@@ -73,6 +75,16 @@ def notifications_deliver(*, notification_ids: Iterable[int]) -> dict[str, int]:
                 sent += 1
             notification.save(update_fields=["email_status", "email_error", "emailed_at"])
     return {"sent": sent, "failed": failed}
+
+
+def notifications_deliver_pending(*, older_than: dt.timedelta = dt.timedelta(minutes=10),
+                                  now: dt.datetime | None = None, limit: int = 1000) -> dict[str, int]:
+    """E-mail the notifications still pending ``older_than`` after they were written: their delivery job was
+    lost or gave up (the scheduled ``notifications.retry``). Each is still e-mailed at most once."""
+    cutoff = (now or timezone.now()) - older_than
+    ids = list(Notification.objects.filter(email_status=EmailStatus.PENDING, created_at__lt=cutoff)
+               .order_by("id").values_list("pk", flat=True)[:limit])
+    return notifications_deliver(notification_ids=ids)
 
 
 def notifications_mark_read(*, actor: Actor, ids: Iterable[int] | None = None) -> int:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dpghub.catalog.errors import GoodNotFound
 from dpghub.catalog.models import Good
+from dpghub.common.jobs import JobShown, job_shown
 from dpghub.screening.models import ScreeningRun, ScreeningStatus
 
 
@@ -34,6 +35,16 @@ class ScreeningOverview:
     pending: ScreeningRun | None  # newest queued run
 
     @property
+    def pending_state(self) -> str | None:
+        """Where the pending run's job is, told truthfully (``common.jobs.job_shown``): ``queued`` (not yet
+        started), ``running`` (a live worker holds it) or ``retrying`` (its worker stopped, or an attempt
+        failed, and it will be tried again)."""
+        if self.pending is None:
+            return None
+        job = self.pending.job
+        return job_shown(job) if job is not None else JobShown.QUEUED
+
+    @property
     def current(self) -> ScreeningRun | None:
         """The run the API calls "the latest screening": the newest finished one, else the queued one."""
         return self.latest or self.pending
@@ -52,6 +63,7 @@ def screening_overview(*, good: Good, with_report: bool = True) -> ScreeningOver
     succeeded = runs.filter(status=ScreeningStatus.SUCCEEDED).order_by(*_FINISHED_ORDER).values("pk")[:1]
     pending = runs.filter(status=ScreeningStatus.QUEUED).order_by("-id").values("pk")[:1]
     rows = ScreeningRun.objects.filter(Q(pk=Subquery(latest)) | Q(pk=Subquery(succeeded)) | Q(pk=Subquery(pending)))
+    rows = rows.select_related("job")  # the pending run's job says whether it runs (same query)
     if not with_report:
         rows = rows.defer("report")
     rows = list(rows)

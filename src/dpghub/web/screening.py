@@ -104,6 +104,7 @@ class ScreeningView:
     failed: ScreeningRun | None  # the newest finished run, when it failed
     pending: ScreeningRun | None
     report: ReportView | None
+    pending_state: str | None = None  # queued, running or retrying (screening_overview.pending_state)
 
     @property
     def license_changed(self) -> bool:
@@ -197,5 +198,6 @@ def screening_view(overview: ScreeningOverview, *, indicator_title) -> Screening
         latest=latest,
         failed=latest if latest is not None and latest.status == ScreeningStatus.FAILED else None,
         pending=overview.pending,
+        pending_state=overview.pending_state,
         report=_report_view(overview.succeeded, indicator_title) if overview.succeeded else None,
     )
