@@ -21,7 +21,8 @@ from dpghub.tokens.services import token_create
 def make_secretariat(username: str = "sec") -> User:
     """A person of the secretariat (a superuser), with the authenticator app the role requires."""
     person = User.objects.create_superuser(username, email=f"{username}@example.org", password=None)
-    TOTP.activate(person, generate_totp_secret())
+    person.totp_secret = generate_totp_secret()  # kept on this object so a test can type the code
+    TOTP.activate(person, person.totp_secret)
     return person
 
 

@@ -11,6 +11,7 @@ import pytest
 from dpghub.catalog.models import Good
 from dpghub.charter.services import endorsement_create
 from tests.browser.test_accessibility import OPEN_DETAILS, RUN_AXE, _console_errors, _describe
+from tests.people import totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +50,8 @@ def _wait_for(browser, css):
     return browser.find_element(By.CSS_SELECTOR, css)
 
 
-def _sign_in(browser, base, username, next_path):
+def _sign_in(browser, base, username, next_path, *, totp_secret=None):
+    """Sign in by e-mail; with ``totp_secret``, answer the two-factor step as an authenticator app would."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
@@ -58,6 +60,10 @@ def _sign_in(browser, base, username, next_path):
     _type(browser, "id_login", f"{username}@example.org")  # people sign in by e-mail
     browser.find_element(By.ID, "id_password").send_keys(PASSWORD, Keys.ENTER)
     WebDriverWait(browser, 10).until(lambda driver: "/accounts/login/" not in driver.current_url)
+    if totp_secret is not None:
+        WebDriverWait(browser, 10).until(lambda driver: "/accounts/2fa/authenticate/" in driver.current_url)
+        browser.find_element(By.ID, "id_code").send_keys(totp_code(totp_secret), Keys.ENTER)
+        WebDriverWait(browser, 10).until(lambda driver: "/accounts/2fa/" not in driver.current_url)
 
 
 def test_a_pledge_from_draft_to_verified_progress_in_the_grid(browser, axe_source, live_server, world):
@@ -112,7 +118,7 @@ def test_a_pledge_from_draft_to_verified_progress_in_the_grid(browser, axe_sourc
     WebDriverWait(browser, 10).until(lambda driver: not driver.find_elements(By.CSS_SELECTOR, "form.account"))
 
     # The secretariat verifies the report.
-    _sign_in(browser, base, "sec", "/charter/pledges/moh-ke-1/")
+    _sign_in(browser, base, "sec", "/charter/pledges/moh-ke-1/", totp_secret=world.people["secretariat"].totp_secret)
     _check_axe(browser, axe_source)
     _press(browser.find_element(By.XPATH, '//button[starts-with(normalize-space(), "Verify")]'))
     assert _wait_for(browser, ".message-success").text == "The report is verified."
