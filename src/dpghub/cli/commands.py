@@ -7,6 +7,7 @@ from dpghub.cli import (
     deployments,  # noqa: F401
     exporting,  # noqa: F401
     importing,  # noqa: F401
+    migrate,  # noqa: F401
     operations,  # noqa: F401
     people,  # noqa: F401
     registry,  # noqa: F401
