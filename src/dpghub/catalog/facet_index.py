@@ -180,22 +180,20 @@ def clear() -> None:
 # DPGA data sets' dates, a crowdsourced review's time, a review done here), its recognition and its
 # exclusion. The records carry no date of their own (no field in either DPGA shape); the import time,
 # the same for every good, says nothing.
-_DATED = {
-    "sqlite": "max(coalesce((SELECT max(a.assessed_on) FROM catalog_assessment a WHERE a.good_id = g.id), ''), "
-              "coalesce(g.recognised_on, ''), coalesce(g.excluded_on, ''))",
-    "postgresql": "greatest((SELECT max(a.assessed_on) FROM catalog_assessment a WHERE a.good_id = g.id), "
-                  "g.recognised_on, g.excluded_on)::text",
-}
 _BUILD_SQL = {
-    "sqlite": f"""
+    "sqlite": """
         SELECT facet, value, group_concat(good_id) FROM catalog_facetentry GROUP BY facet, value
         UNION ALL
-        SELECT NULL, NULL, json_group_array(json_array(g.id, g.name, g.stage, {_DATED["sqlite"]}))
+        SELECT NULL, NULL, json_group_array(json_array(g.id, g.name, g.stage,
+            max(coalesce((SELECT max(a.assessed_on) FROM catalog_assessment a WHERE a.good_id = g.id), ''),
+                coalesce(g.recognised_on, ''), coalesce(g.excluded_on, ''))))
         FROM catalog_good g""",
-    "postgresql": f"""
+    "postgresql": """
         SELECT facet, value, string_agg(good_id::text, ',') FROM catalog_facetentry GROUP BY facet, value
         UNION ALL
-        SELECT NULL, NULL, json_agg(json_build_array(g.id, g.name, g.stage, {_DATED["postgresql"]}))::text
+        SELECT NULL, NULL, json_agg(json_build_array(g.id, g.name, g.stage,
+            greatest((SELECT max(a.assessed_on) FROM catalog_assessment a WHERE a.good_id = g.id),
+                     g.recognised_on, g.excluded_on)::text))::text
         FROM catalog_good g""",
 }
 

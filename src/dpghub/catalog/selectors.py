@@ -281,6 +281,22 @@ def goods_facets(*, filters: GoodFilters) -> dict[str, list[tuple[str, int]]]:
     return _facet_counts(found.index, filters, found)
 
 
+def goods_alternatives(*, filters: GoodFilters, limit: int = 3) -> list[str]:
+    """Other search texts to offer when ``filters.q`` matches no good at all: near spellings of its
+    first unknown word that do match goods (whatever the facet filters)."""
+    words = search.tokens(filters.q)
+    if not words:
+        return []
+    index = facet_index.get()
+    out = []
+    for alternative in spelling.alternatives(words, limit=limit * 2):
+        if search.match_ids(alternative) & index.all_ids:
+            out.append(" ".join(alternative))
+        if len(out) == limit:
+            break
+    return out
+
+
 def good_get(*, slug: str) -> Good:
     """A good with everything its public page shows; raises GoodNotFound.
 

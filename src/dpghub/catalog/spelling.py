@@ -5,8 +5,9 @@ The vocabulary is every word of the search documents as written (``SearchWord``,
 names, organisations, countries and sectors. A word that is not in it is replaced by the known
 word nearest to it (rapidfuzz's optimal string alignment distance: an insertion, deletion,
 substitution or swap of two neighbouring letters counts one), within 1 edit for words of up to 5
-letters and 2 edits for longer ones; ties go to the word in most documents, then the shorter
-distance in plain Levenshtein terms, then alphabetical order. The last word of a search is read
+letters and 2 edits for longer ones. Ties go first to a word made of the same letters (a swapped
+pair, a dropped repeat: "identiy" is "identity" rather than "identify"), then to the word in most
+documents, then the shorter plain Levenshtein distance, then alphabetical order. The last word of a search is read
 as a prefix (search as you type), so it is left alone when a known word starts with it.
 
 The vocabulary is held per process, like the facet index, and reloaded when the catalogue's index
@@ -63,7 +64,8 @@ class Vocabulary:
         found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=limit, limit=None)
         if not found:
             return None
-        best = min(found, key=lambda item: (item[1], -self.documents[item[0]],
+        letters = set(word)
+        best = min(found, key=lambda item: (item[1], set(item[0]) != letters, -self.documents[item[0]],
                                             Levenshtein.distance(word, item[0]), item[0]))
         return best[0]
 
@@ -116,3 +118,19 @@ def corrected(words: list[str]) -> list[str] | None:
         changed |= replacement != word
         out.append(replacement)
     return out if changed else None
+
+
+def alternatives(words: list[str], *, limit: int = 3) -> list[list[str]]:
+    """Up to ``limit`` other searches to offer when ``words`` find nothing: the first unknown word
+    replaced by each of the known words nearest to it (one edit further than a correction goes)."""
+    vocab = vocabulary()
+    for position, word in enumerate(words):
+        if word in vocab.documents or len(word) < MIN_LENGTH - 1 or not _WORD.fullmatch(word):
+            continue
+        reach = max_distance(word) + 1
+        choices = [w for length in range(len(word) - reach, len(word) + reach + 1)
+                   for w in vocab.by_length.get(length, ())]
+        found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=reach, limit=None)
+        found.sort(key=lambda item: (item[1], -vocab.documents[item[0]], item[0]))
+        return [[*words[:position], candidate, *words[position + 1:]] for candidate, _d, _i in found[:limit]]
+    return []
