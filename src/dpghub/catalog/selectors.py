@@ -166,12 +166,13 @@ def _validate(filters: GoodFilters, sort: str, page: int, page_size: int) -> Non
     if len(filters.q) > MAX_QUERY_LENGTH:
         raise InvalidQuery(_("The search text is %(length)d characters long; at most %(max)d are read.")
                            % {"length": len(filters.q), "max": MAX_QUERY_LENGTH}, field="q")
-    for name, known in (("stage", Stage.values), ("category", Category.values)):
+    for name, known, offered in (("stage", Stage.values, [*Stage.values, ALL_STAGES]),
+                                 ("category", Category.values, Category.values)):
         for value in getattr(filters, name):
             if value not in known:
                 raise InvalidQuery(
                     _("Unknown %(name)s “%(value)s”; use one of: %(known)s.")
-                    % {"name": name, "value": _shown(value), "known": ", ".join(known)}, field=name)
+                    % {"name": name, "value": _shown(value), "known": ", ".join(offered)}, field=name)
     for name in ("development_country", "deployment_country"):
         for value in getattr(filters, name):
             if len(value) != 2 or not value.isascii() or not value.isalpha() or not value.isupper():
@@ -271,14 +272,30 @@ def _facet_counts(index: facet_index.FacetIndex, filters: GoodFilters, found: _R
     return out
 
 
-def goods_facets(*, filters: GoodFilters) -> dict[str, list[tuple[str, int]]]:
-    """Counts of goods per facet value, largest first, counted as multi-select facets show them:
-    a facet without ticked values counts within the result of ``filters``; inside a facet with
-    ticked values, each count is what that value would give with the other facets' filters and the
-    text applied (FacetIndex.disjunctive_counts)."""
+@dataclass(frozen=True)
+class FacetCounts:
+    #: goods matching the filters
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+    #: the text searched instead of the one asked (spelling), or ""
+    corrected_q: str = ""
+
+
+def goods_facet_counts(*, filters: GoodFilters) -> FacetCounts:
+    """The number of goods matching ``filters`` and the counts per facet value, largest first,
+    counted as multi-select facets show them: a facet without ticked values counts within the
+    result of ``filters``; inside a facet with ticked values, each count is what that value would
+    give with the other facets' filters and the text applied (FacetIndex.disjunctive_counts)."""
     _validate(filters, "relevance", 1, 1)
     found = _result(filters)
-    return _facet_counts(found.index, filters, found)
+    total = len(found.index.all_ids) if found.ids is None else len(found.ids)
+    corrected_q = " ".join(found.corrected) if found.corrected else ""
+    return FacetCounts(total=total, facets=_facet_counts(found.index, filters, found), corrected_q=corrected_q)
+
+
+def goods_facets(*, filters: GoodFilters) -> dict[str, list[tuple[str, int]]]:
+    """The facet counts of :func:`goods_facet_counts`."""
+    return goods_facet_counts(filters=filters).facets
 
 
 def goods_alternatives(*, filters: GoodFilters, limit: int = 3) -> list[str]:

@@ -23,6 +23,7 @@ from dpghub.catalog.selectors import (
     RANK_ALL_LIMIT,
     GoodFilters,
     good_get,
+    goods_facet_counts,
     goods_search,
     query_text_clean,
     stages_asked,
@@ -154,7 +155,7 @@ def goods_list(request: HttpRequest, filters: Query[FilterQuery], paging: Query[
 def facets(request: HttpRequest, filters: Query[FilterQuery]) -> dict:
     """For each facet, its values with the number of goods each gives (multi-select counting: in a facet
     with values asked for, each count is what that value gives with the other facets' filters)."""
-    result = goods_search(filters=filters.to_filters(), page_size=1)
+    result = goods_facet_counts(filters=filters.to_filters())
     counts = result.facets
     return {
         "total": result.total,
