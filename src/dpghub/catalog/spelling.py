@@ -4,8 +4,8 @@ The vocabulary is every word of the search documents as written (``SearchWord``,
 ``goods_reindex``), so it works the same on SQLite and PostgreSQL and knows the catalogue's
 names, organisations, countries and sectors. A word that is not in it is replaced by the known
 word nearest to it (rapidfuzz's optimal string alignment distance: an insertion, deletion,
-substitution or swap of two neighbouring letters counts one), within 1 edit for words of up to 5
-letters and 2 edits for longer ones. Ties go first to a word made of the same letters (a swapped
+substitution or swap of two neighbouring letters counts one), within 1 edit of known words of up
+to 5 letters and 2 edits of longer ones. Ties go first to a word made of the same letters (a swapped
 pair, a dropped repeat: "identiy" is "identity" rather than "identify"), then to the word in most
 documents, then the shorter plain Levenshtein distance, then alphabetical order. The last word of a search is read
 as a prefix (search as you type), so it is left alone when a known word starts with it.
@@ -39,7 +39,12 @@ def vocabulary_words(text: str) -> set[str]:
 
 
 def max_distance(word: str) -> int:
+    """Edits allowed between a typed word and the known ``word``: 1 up to 5 letters, else 2."""
     return 1 if len(word) <= 5 else 2
+
+
+#: The most edits any correction allows (max_distance of a long word).
+MAX_EDITS = 2
 
 
 @dataclass(frozen=True)
@@ -57,11 +62,12 @@ class Vocabulary:
         return at < len(self.ordered) and self.ordered[at].startswith(prefix)
 
     def nearest(self, word: str) -> str | None:
-        """The known word nearest to ``word`` within the allowed distance, or None."""
-        limit = max_distance(word)
+        """The known word nearest to ``word`` within the distance it allows, or None."""
+        limit = MAX_EDITS
         choices = [w for length in range(len(word) - limit, len(word) + limit + 1)
                    for w in self.by_length.get(length, ())]
         found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=limit, limit=None)
+        found = [item for item in found if item[1] <= max_distance(item[0])]
         if not found:
             return None
         letters = set(word)
@@ -127,7 +133,7 @@ def alternatives(words: list[str], *, limit: int = 3) -> list[list[str]]:
     for position, word in enumerate(words):
         if word in vocab.documents or len(word) < MIN_LENGTH - 1 or not _WORD.fullmatch(word):
             continue
-        reach = max_distance(word) + 1
+        reach = MAX_EDITS + 1
         choices = [w for length in range(len(word) - reach, len(word) + reach + 1)
                    for w in vocab.by_length.get(length, ())]
         found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=reach, limit=None)
