@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import unicodedata
 import uuid
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
@@ -150,7 +150,7 @@ def _result(filters: GoodFilters) -> _Result:
 def _validate(filters: GoodFilters, sort: str, page: int, page_size: int) -> None:
     if sort not in SORTS:
         raise InvalidQuery(
-            _("Unknown sort “%(sort)s”; use one of: %(known)s.") % {"sort": sort, "known": ", ".join(SORTS)},
+            _("Unknown sort “%(sort)s”; use one of: %(known)s.") % {"sort": _shown(sort), "known": ", ".join(SORTS)},
             field="sort",
         )
     if page < 1:
@@ -175,10 +175,16 @@ def _validate(filters: GoodFilters, sort: str, page: int, page_size: int) -> Non
                     % {"name": name, "value": _shown(value), "known": ", ".join(offered)}, field=name)
     for name in ("development_country", "deployment_country"):
         for value in getattr(filters, name):
-            if len(value) != 2 or not value.isascii() or not value.isalpha() or not value.isupper():
+            if len(value) != 2 or not value.isascii() or not value.isalpha():
                 raise InvalidQuery(
-                    _("A country is its two-letter ISO 3166 code in capitals (such as KE), not “%(value)s”.")
+                    _("A country is its two-letter ISO 3166 code (such as KE), not “%(value)s”.")
                     % {"value": _shown(value)}, field=name)
+
+
+def _normalised(filters: GoodFilters) -> GoodFilters:
+    """Country codes in capitals, as the index stores them (ke and KE are the same country)."""
+    return replace(filters, development_country=tuple(v.upper() for v in filters.development_country),
+                   deployment_country=tuple(v.upper() for v in filters.deployment_country))
 
 
 def _shown(value: str, limit: int = 40) -> str:
@@ -196,6 +202,7 @@ def goods_search(
     the database answers the full-text match and ranks small sets (docs/adr/0004-search.md).
     """
     _validate(filters, sort, page, page_size)
+    filters = _normalised(filters)
     found = _result(filters)
     index = found.index
     goods = index.all_ids if found.ids is None else found.ids
@@ -287,6 +294,7 @@ def goods_facet_counts(*, filters: GoodFilters) -> FacetCounts:
     result of ``filters``; inside a facet with ticked values, each count is what that value would
     give with the other facets' filters and the text applied (FacetIndex.disjunctive_counts)."""
     _validate(filters, "relevance", 1, 1)
+    filters = _normalised(filters)
     found = _result(filters)
     total = len(found.index.all_ids) if found.ids is None else len(found.ids)
     corrected_q = " ".join(found.corrected) if found.corrected else ""

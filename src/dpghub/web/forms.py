@@ -60,8 +60,6 @@ class GoodsQueryForm(forms.Form):
         data = self.cleaned_data
         values = {name: data[name] for name in FACET_NAMES}
         values["stage"] = stages_asked(values["stage"])
-        for name in ("development_country", "deployment_country"):
-            values[name] = tuple(value.upper() for value in values[name])
         return GoodFilters(q=data["q"], exact=bool(data.get("exact")), **values)
 
     def sort_key(self) -> str:

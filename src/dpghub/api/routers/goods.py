@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dpghub.api import errors, labels
-from dpghub.api.schemas import Error, FacetsResponse, GoodDetail, GoodList, ScreeningOut, SortKey
+from dpghub.api.schemas import Error, FacetsResponse, GoodDetail, GoodList, ScreeningOut
 from dpghub.catalog import presenters
 from dpghub.catalog.enums import AssessmentSource, Category, IndicatorStatus, OrganisationRole, Stage
 from dpghub.catalog.models import Good
@@ -21,6 +21,7 @@ from dpghub.catalog.selectors import (
     MAX_PAGE_SIZE,
     MAX_QUERY_LENGTH,
     RANK_ALL_LIMIT,
+    SORTS,
     GoodFilters,
     good_get,
     goods_facet_counts,
@@ -69,14 +70,14 @@ class FilterQuery(Schema):
             stage=stages_asked(self.stage),
             sdg=tuple(v.strip() for v in self.sdg),
             license=tuple(self.license),
-            development_country=tuple(v.upper() for v in self.development_country),
-            deployment_country=tuple(v.upper() for v in self.deployment_country),
+            development_country=tuple(self.development_country),
+            deployment_country=tuple(self.deployment_country),
             sector=tuple(self.sector),
         )
 
 
 class PageQuery(Schema):
-    sort: SortKey = Field("relevance", description="relevance: with q, goods ranked by how well they match "
+    sort: str = Field("relevance", json_schema_extra={"enum": list(SORTS)}, description="relevance: with q, goods ranked by how well they match "
                           f"(when more than {RANK_ALL_LIMIT:,} goods match the text, goods whose name or alias matches come "
                           "first, then the rest by stage and name); equal scores put current DPGs first; without q, "
                           "by stage (DPGs first) then name. Also name, -name, updated (the newest of the source's "
