@@ -170,3 +170,24 @@ def test_one_or_two_edits_from_a_term_find_that_term(vocabulary_catalogue, choic
     # a prefix of the term is read as search-as-you-type: it finds the term without correction
     assert found.corrected_q == ("" if term.startswith(typed) else term), (typed, term)
     assert (found.total, _slugs(found)) == (right.total, _slugs(right))
+
+
+def test_reindex_command_makes_countries_searchable(monkeypatch):
+    from click.testing import CliRunner
+
+    from dpghub.catalog.models import GoodCountry, SearchDocument
+    from dpghub.cli import django_env
+    from dpghub.cli.main import _register, cli
+
+    monkeypatch.setattr(django_env, "setup", lambda **kwargs: None)  # pytest-django set Django up
+    _register()
+
+    good = _good("farm", "Farm Ledger", "records of harvests")
+    goods_reindex()
+    GoodCountry.objects.create(good=good, country="KE", role="deployment")  # a write without a reindex
+    assert goods_search(filters=GoodFilters(q="Kenya")).total == 0
+    result = CliRunner().invoke(cli, ["reindex"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Reindexed 1 goods in ")
+    assert "Kenya" in SearchDocument.objects.get(good=good).body
+    assert _slugs(goods_search(filters=GoodFilters(q="Kenya"))) == ["farm"]
