@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from collections.abc import Iterable
+from functools import cache
 
 import pycountry
 from django.db import connection, transaction
@@ -37,16 +38,17 @@ def _facet_values(good: Good) -> set[tuple[str, str]]:
     return values
 
 
-def country_words(code: str) -> list[str]:
+@cache
+def country_words(code: str) -> tuple[str, ...]:
     """What finds a country in a search: its alpha-2 and alpha-3 codes, its names (common short
     form, ISO short name, official name) in English, and its names in French and Spanish."""
     country = pycountry.countries.get(alpha_2=code.upper())
     if country is None:
-        return [code]
+        return (code,)
     names = [country.alpha_2, country.alpha_3, country.name]
     names += [getattr(country, attr) for attr in ("common_name", "official_name") if hasattr(country, attr)]
     names += [country_name(code, language) for language in COUNTRY_NAME_LANGUAGES]
-    return list(dict.fromkeys(names))
+    return tuple(dict.fromkeys(names))
 
 
 def _document(good: Good) -> tuple[str, str]:
