@@ -1,17 +1,19 @@
-"""Spelling correction of search words against the catalogue's own vocabulary (docs/adr/0004-search.md).
+"""Spelling correction of search words against the catalogue's own vocabulary (docs/adr/0013-search17-list-spelling-public-reads.md).
 
 The vocabulary is every word of the search documents as written (``SearchWord``, kept by
 ``goods_reindex``), so it works the same on SQLite and PostgreSQL and knows the catalogue's
 names, organisations, countries and sectors. A word that is not in it is replaced by the known
 word nearest to it (rapidfuzz's optimal string alignment distance: an insertion, deletion,
 substitution or swap of two neighbouring letters counts one), within 1 edit of known words of up
-to 5 letters and 2 edits of longer ones. Ties go first to a word made of the same letters (a swapped
-pair, a dropped repeat: "identiy" is "identity" rather than "identify"), then to the word in most
-documents, then the shorter plain Levenshtein distance, then alphabetical order. The last word of a search is read
-as a prefix (search as you type), so it is left alone when a known word starts with it.
+to 5 letters and 2 edits of longer ones. Ties go first to a word made of the same letters (a
+swapped pair, a dropped repeat: "identiy" is "identity" rather than "identify"), then to the word
+in most documents, then the shorter plain Levenshtein distance, then alphabetical order. The last
+word of a search is read as a prefix (search as you type), so it is left alone when a known word
+starts with it. The selectors correct only a text that matches no good at all, and keep the
+correction only if it matches goods.
 
-The vocabulary is held per process, like the facet index, and reloaded when the catalogue's index
-version changes.
+The vocabulary is held per process, like the facet index, loaded on the first correction after
+the catalogue's index version changes (a reindex, or a delete).
 """
 
 from __future__ import annotations
