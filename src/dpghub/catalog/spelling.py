@@ -1,4 +1,4 @@
-"""Spelling correction of search words against the catalogue's own vocabulary (docs/adr/0013-search17-list-spelling-public-reads.md).
+"""Spelling correction of search words against the catalogue's own vocabulary (docs/adr/0015-search17-list-spelling-public-reads.md).
 
 The vocabulary is every word of the search documents as written (``SearchWord``, kept by
 ``goods_reindex``), so it works the same on SQLite and PostgreSQL and knows the catalogue's
