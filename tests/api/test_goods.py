@@ -24,24 +24,50 @@ def _slugs(response):
 
 
 def test_list_page_with_total_and_links(client, goods):
-    response = client.get("/api/v1/goods", {"sort": "name", "page_size": 2})
+    response = client.get("/api/v1/goods", {"sort": "name", "page_size": 2, "stage": "all"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
     body = response.json()
     assert (body["total"], body["page"], body["page_size"], body["num_pages"], body["sort"]) == (3, 1, 2, 2, "name")
+    assert body["corrected_q"] is None
     assert _slugs(response) == ["dhis2", "mojaloop"]
     assert body["links"] == {
-        "self": "/api/v1/goods?sort=name&page_size=2&page=1",
-        "first": "/api/v1/goods?sort=name&page_size=2&page=1",
-        "last": "/api/v1/goods?sort=name&page_size=2&page=2",
-        "next": "/api/v1/goods?sort=name&page_size=2&page=2",
+        "self": "/api/v1/goods?sort=name&page_size=2&stage=all&page=1",
+        "first": "/api/v1/goods?sort=name&page_size=2&stage=all&page=1",
+        "last": "/api/v1/goods?sort=name&page_size=2&stage=all&page=2",
+        "next": "/api/v1/goods?sort=name&page_size=2&stage=all&page=2",
         "prev": None,
-        "html": "/?sort=name&page_size=2",
+        "html": "/?sort=name&page_size=2&stage=all",
     }
     second = client.get(body["links"]["next"]).json()
     assert [item["id"] for item in second["items"]] == ["open-food"]
     assert second["links"]["next"] is None
-    assert second["links"]["prev"] == "/api/v1/goods?sort=name&page_size=2&page=1"
+    assert second["links"]["prev"] == "/api/v1/goods?sort=name&page_size=2&stage=all&page=1"
+
+
+def test_list_shows_recognised_goods_unless_other_stages_are_asked(client, goods):
+    assert _slugs(client.get("/api/v1/goods")) == ["dhis2", "mojaloop"]  # the nominee is left out
+    assert _slugs(client.get("/api/v1/goods", {"stage": "nominee"})) == ["open-food"]
+    assert _slugs(client.get("/api/v1/goods", {"stage": ["dpg", "nominee"], "sort": "name"})) == [
+        "dhis2", "mojaloop", "open-food"]
+    assert client.get("/api/v1/goods", {"stage": "all"}).json()["total"] == 3
+    # without text, relevance is the catalogue order: DPGs first, then by name
+    assert _slugs(client.get("/api/v1/goods", {"stage": "all"})) == ["dhis2", "mojaloop", "open-food"]
+
+
+def test_misspelt_words_are_corrected_unless_exact(client, goods):
+    body = client.get("/api/v1/goods", {"q": "paymnets"}).json()
+    assert (body["corrected_q"], [item["id"] for item in body["items"]]) == ("payments", ["mojaloop"])
+    body = client.get("/api/v1/goods", {"q": "paymnets", "exact": "true"}).json()
+    assert (body["corrected_q"], body["total"]) == (None, 0)
+    facets = client.get("/api/v1/facets", {"q": "paymnets"}).json()
+    assert (facets["corrected_q"], facets["total"]) == ("payments", 1)
+
+
+def test_countries_and_sectors_are_searchable(client, goods):
+    assert _slugs(client.get("/api/v1/goods", {"q": "health Kenya"})) == ["dhis2"]
+    assert _slugs(client.get("/api/v1/goods", {"q": "Tanzanie"})) == ["mojaloop"]  # French name
+    assert _slugs(client.get("/api/v1/goods", {"q": "TZA"})) == ["mojaloop"]  # alpha-3 code
 
 
 def test_list_item_shape(client, goods):
@@ -79,7 +105,7 @@ def test_list_item_shape(client, goods):
     ],
 )
 def test_filters(client, goods, params, expected):
-    response = client.get("/api/v1/goods", {**params, "sort": "name"})
+    response = client.get("/api/v1/goods", {"stage": "all", **params, "sort": "name"})
     assert response.status_code == 200
     assert _slugs(response) == expected
     assert response.json()["total"] == len(expected)
@@ -141,14 +167,17 @@ def test_detail_accepts_the_uid(client, goods):
 
 
 def test_facets_follow_the_filters(client, goods):
-    response = client.get("/api/v1/facets", {"sdg": "3"})
+    response = client.get("/api/v1/facets", {"sdg": "3", "stage": "all"})
     assert response.status_code == 200
     body = response.json()
     assert body["total"] == 2
     assert body["facets"]["stage"] == [{"value": "dpg", "label": "Digital public good", "count": 1},
                                        {"value": "nominee", "label": "Nominee", "count": 1}]
+    # SDG is the ticked facet: each count is what that SDG gives (no other filter here: all goods)
     assert body["facets"]["sdg"] == [{"value": "3", "label": "3. Good health and well-being", "count": 2},
-                                     {"value": "2", "label": "2. Zero hunger", "count": 1}]
+                                     {"value": "1", "label": "1. No poverty", "count": 1},
+                                     {"value": "2", "label": "2. Zero hunger", "count": 1},
+                                     {"value": "8", "label": "8. Decent work and economic growth", "count": 1}]
     assert body["facets"]["deployment_country"] == [{"value": "KE", "label": "Kenya", "count": 1}]
     assert body["facets"]["license"] == [{"value": "BSD-3-Clause", "label": "BSD-3-Clause", "count": 1},
                                          {"value": "ODbL-1.0", "label": "ODbL-1.0", "count": 1}]
@@ -166,7 +195,7 @@ def test_labels_follow_the_language(client, goods):
     [
         ("/api/v1/goods?sort=price", 400, {
             "code": "invalid_query", "field": "sort",
-            "message": "Invalid value for “sort”: Input should be 'relevance', 'name', '-name' or 'updated'."}),
+            "message": "Unknown sort “price”; use one of: relevance, name, -name, updated."}),
         ("/api/v1/goods?page=0", 400, {
             "code": "invalid_query", "field": "page",
             "message": "Invalid value for “page”: Input should be greater than or equal to 1."}),
@@ -178,15 +207,22 @@ def test_labels_follow_the_language(client, goods):
             "code": "invalid_query", "field": "page_size",
             "message": "Invalid value for “page_size”: Input should be less than or equal to 100."}),
         ("/api/v1/goods?sdg=18", 400, {
-            "code": "invalid_query", "field": "sdg",
-            "message": "Invalid value for “sdg”: Input should be less than or equal to 17."}),
+            "code": "invalid_query", "field": "sdg", "message": "SDG must be a number from 1 to 17, not “18”."}),
         ("/api/v1/facets?sdg=0", 400, {
-            "code": "invalid_query", "field": "sdg",
-            "message": "Invalid value for “sdg”: Input should be greater than or equal to 1."}),
+            "code": "invalid_query", "field": "sdg", "message": "SDG must be a number from 1 to 17, not “0”."}),
         ("/api/v1/goods?stage=famous", 400, {
             "code": "invalid_query", "field": "stage",
-            "message": "Invalid value for “stage”: Input should be 'nominee', 'dpg', 'expired', 'archived' or "
-                       "'excluded'."}),
+            "message": "Unknown stage “famous”; use one of: nominee, dpg, expired, archived, excluded, all."}),
+        ("/api/v1/goods?category=apps", 400, {
+            "code": "invalid_query", "field": "category",
+            "message": "Unknown category “apps”; use one of: open-software, open-data, open-content, "
+                       "open-ai-model, open-standard."}),
+        ("/api/v1/goods?deployment_country=KEN", 400, {
+            "code": "invalid_query", "field": "deployment_country",
+            "message": "A country is its two-letter ISO 3166 code (such as KE), not “KEN”."}),
+        ("/api/v1/goods?q=" + "a" * 201, 400, {
+            "code": "invalid_query", "field": "q",
+            "message": "The search text is 201 characters long; at most 200 are read."}),
         ("/api/v1/goods/no-such-good", 404, {
             "code": "not_found", "field": "id", "message": "No digital public good with the id “no-such-good”."}),
         ("/api/v1/nothing-here", 404, {
@@ -203,7 +239,7 @@ def test_errors_have_one_shape(client, goods, url, status, error):
 
 
 def test_page_past_the_end_is_empty_not_an_error(client, goods):
-    body = client.get("/api/v1/goods", {"page": 5}).json()
+    body = client.get("/api/v1/goods", {"page": 5, "stage": "all"}).json()
     assert (body["total"], body["items"], body["links"]["next"]) == (3, [], None)
 
 
@@ -213,7 +249,7 @@ def test_server_errors_have_the_same_shape(client, goods, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(goods_router, "goods_facets", broken)
+    monkeypatch.setattr(goods_router, "goods_facet_counts", broken)
     response = client.get("/api/v1/facets")
     assert response.status_code == 500
     assert response.json() == {"error": {"code": "server_error", "field": None,
@@ -226,7 +262,7 @@ def test_list_query_count_does_not_grow(client, django_assert_num_queries, count
     client.get("/api/v1/goods")  # the first search after a reindex rebuilds the in-memory facet index
     # index version check, page of goods, licences, SDGs (total and facets come from the index)
     with django_assert_num_queries(4):
-        response = client.get("/api/v1/goods")
+        response = client.get("/api/v1/goods", {"stage": "all"})
     assert response.json()["total"] == count
 
 
@@ -234,9 +270,9 @@ def test_list_query_count_does_not_grow(client, django_assert_num_queries, count
 def test_facets_query_count_does_not_grow(client, django_assert_num_queries, count):
     make_catalogue(count)
     with django_assert_num_queries(2):  # index version check, then one statement rebuilds the index
-        assert client.get("/api/v1/facets").json()["total"] == count
+        assert client.get("/api/v1/facets", {"stage": "all"}).json()["total"] == count
     with django_assert_num_queries(1):  # afterwards only the version check
-        assert client.get("/api/v1/facets").json()["total"] == count
+        assert client.get("/api/v1/facets", {"stage": "all"}).json()["total"] == count
 
 
 def test_openapi_document(client):
@@ -245,7 +281,7 @@ def test_openapi_document(client):
     document = response.json()
     assert document["openapi"] == "3.1.0"
     assert sorted(document["paths"]) == [
-        "/api/v1/applications", "/api/v1/applications/{id}", "/api/v1/applications/{id}/actions/{action}",
+        "/api/v1/", "/api/v1/applications", "/api/v1/applications/{id}", "/api/v1/applications/{id}/actions/{action}",
         "/api/v1/charter/countries/{code}", "/api/v1/charter/endorsers/{id}", "/api/v1/charter/goods/{id}",
         "/api/v1/charter/grid", "/api/v1/countries", "/api/v1/countries/{code}", "/api/v1/decisions", "/api/v1/deployments",
         "/api/v1/deployments/{id}", "/api/v1/deployments/{id}/actions/{action}",
@@ -259,7 +295,7 @@ def test_openapi_document(client):
         "/api/v1/review/backlog", "/api/v1/review/queue"]
     operation = document["paths"]["/api/v1/goods"]["get"]
     assert [param["name"] for param in operation["parameters"]] == [
-        "q", "category", "stage", "sdg", "license", "development_country", "deployment_country", "sector",
+        "q", "exact", "category", "stage", "sdg", "license", "development_country", "deployment_country", "sector",
         "sort", "page", "page_size"]
     assert sorted(operation["responses"]) == ["200", "400", "422"]
     schemas = document["components"]["schemas"]

@@ -9,6 +9,7 @@ from dpghub.api.docs import ServerRenderedDocs
 from dpghub.api.routers.charter import router as charter_router
 from dpghub.api.routers.deployments import router as deployments_router
 from dpghub.api.routers.goods import router as goods_router
+from dpghub.api.routers.index import router as index_router
 from dpghub.api.routers.people import router as people_router
 from dpghub.api.routers.review import router as review_router
 
@@ -34,6 +35,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 errors.install(api)
+api.add_router("/", index_router)
 api.add_router("/", goods_router)
 api.add_router("/", people_router)
 api.add_router("/", charter_router)

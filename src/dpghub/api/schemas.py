@@ -66,6 +66,8 @@ class PageLinks(Schema):
 
 class GoodList(Schema):
     total: int = Field(description="Goods matching the query, over all pages.")
+    corrected_q: str | None = Field(None, description="When q matched nothing and misspelt words were replaced "
+                                    "by the nearest known words: the text searched instead (else null).")
     page: int
     page_size: int
     num_pages: int
@@ -92,6 +94,7 @@ class Facets(Schema):
 
 class FacetsResponse(Schema):
     total: int = Field(description="Goods matching the query.")
+    corrected_q: str | None = Field(None, description="The text searched instead of q (spelling), or null.")
     facets: Facets
 
 
@@ -241,3 +244,19 @@ class HistoryEntryOut(Schema):
 
 class HistoryOut(Schema):
     entries: list[HistoryEntryOut]
+
+
+class ApiResource(Schema):
+    path: str = Field(description="Path, with {parameters}.")
+    url: str | None = Field(description="The path itself when it has no parameters, else null.")
+    methods: list[str]
+    summary: str
+
+
+class ApiIndex(Schema):
+    name: str
+    version: str
+    docs: str = Field(description="The API's documentation page.")
+    openapi: str = Field(description="The OpenAPI 3.1 description.")
+    html: str = Field(description="The registry's web pages.")
+    resources: list[ApiResource]

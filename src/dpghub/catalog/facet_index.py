@@ -4,7 +4,9 @@ Built per process from ``FacetEntry`` and ``Good`` and kept until the catalogue'
 (:class:`~dpghub.catalog.models.IndexVersion`) changes; see docs/adr/0004-search.md.
 
 Facet filters become bitmap unions (OR within a facet) and intersections (AND across facets);
-facet counts are intersection cardinalities. Orders (by name, by stage then name, by last update)
+facet counts are intersection cardinalities, counted disjunctively: inside a facet with values
+ticked, each value's count is what ticking it too would give (that facet's own filter left out,
+the others applied). Orders (by name, by stage then name, by the source's latest date)
 are arrays of ids computed once per index version, so a page of a large result needs no
 ``ORDER BY`` over a long list of ids.
 """
@@ -83,10 +85,37 @@ class FacetIndex:
                 break
         return result
 
-    def counts(self, result: BitMap | None) -> dict[str, list[tuple[str, int]]]:
+    def disjunctive_counts(
+        self, facet_values: dict[str, tuple[str, ...]], matches: BitMap | None
+    ) -> dict[str, list[tuple[str, int]]]:
+        """Counts per facet value as multi-select facets show them (OR within a facet, AND across).
+
+        ``matches`` is what the text matched (None: no text). A facet without ticked values counts
+        within the whole result. A facet with ticked values counts within the result of the
+        *other* facets' filters and the text: each count is the number of goods that value alone
+        would give in this facet, whatever else of this facet is ticked (so counts inside a
+        ticked facet do not shrink to the overlap with the values already ticked).
+        """
+        base = None if matches is None else matches & self.all_ids
+
+        def within(filters: dict[str, tuple[str, ...]]) -> BitMap | None:
+            if not filters:
+                return base
+            found = self.filtered(filters)
+            return found if base is None else found & base
+
+        out = self.counts(within(facet_values))
+        for facet in facet_values:
+            others = {name: wanted for name, wanted in facet_values.items() if name != facet}
+            out.update(self.counts(within(others), facets=(facet,)))
+        return out
+
+    def counts(self, result: BitMap | None, facets: tuple[str, ...] | None = None) -> dict[str, list[tuple[str, int]]]:
         """Goods of ``result`` (all goods when None) per facet value, largest first, zeros left out."""
         out: dict[str, list[tuple[str, int]]] = {}
         for facet, by_value in self.values.items():
+            if facets is not None and facet not in facets:
+                continue
             if result is None:
                 pairs = [(value, len(ids)) for value, ids in by_value.items()]
             else:
@@ -146,16 +175,26 @@ def clear() -> None:
 
 
 # One statement, so facets and goods are read from the same snapshot: the facet values with their
-# goods' ids (comma-separated), then one row holding every good as JSON [id, name, stage, updated].
+# goods' ids (comma-separated), then one row holding every good as JSON [id, name, stage, dated],
+# where ``dated`` is the latest of the source's own dates for the good: its assessments' dates (the
+# DPGA data sets' dates, a crowdsourced review's time, a review done here), its recognition and its
+# exclusion. The records carry no date of their own (no field in either DPGA shape); the import time,
+# the same for every good, says nothing.
 _BUILD_SQL = {
     "sqlite": """
         SELECT facet, value, group_concat(good_id) FROM catalog_facetentry GROUP BY facet, value
         UNION ALL
-        SELECT NULL, NULL, json_group_array(json_array(id, name, stage, updated_at)) FROM catalog_good""",
+        SELECT NULL, NULL, json_group_array(json_array(g.id, g.name, g.stage,
+            max(coalesce((SELECT max(a.assessed_on) FROM catalog_assessment a WHERE a.good_id = g.id), ''),
+                coalesce(g.recognised_on, ''), coalesce(g.excluded_on, ''))))
+        FROM catalog_good g""",
     "postgresql": """
         SELECT facet, value, string_agg(good_id::text, ',') FROM catalog_facetentry GROUP BY facet, value
         UNION ALL
-        SELECT NULL, NULL, json_agg(json_build_array(id, name, stage, updated_at))::text FROM catalog_good""",
+        SELECT NULL, NULL, json_agg(json_build_array(g.id, g.name, g.stage,
+            greatest((SELECT max(a.assessed_on) FROM catalog_assessment a WHERE a.good_id = g.id),
+                     g.recognised_on, g.excluded_on)::text))::text
+        FROM catalog_good g""",
 }
 
 
@@ -170,8 +209,8 @@ def _build(version: int | None) -> FacetIndex:
             else:
                 values.setdefault(facet, {})[value] = FrozenBitMap(json.loads("[" + ids + "]"))
     all_ids = FrozenBitMap(BitMap.union(BitMap(), *(ids for by in values.values() for ids in by.values())))
-    # Goods not indexed yet are not searchable. Update times are ISO strings of one format per
-    # database, so they sort as text.
+    # Goods not indexed yet are not searchable. Dates are ISO strings (YYYY-MM-DD), so they sort as
+    # text; goods without one ('' or null) come last.
     rows = [row for row in json.loads(goods_json or "[]") if row[0] in all_ids]
     max_id = all_ids.max() if all_ids else 0
     stage_rank = {stage: rank for rank, stage in enumerate(STAGE_ORDER)}
@@ -179,8 +218,8 @@ def _build(version: int | None) -> FacetIndex:
     by_name = array("I", (row[0] for row in rows))
     rows.sort(key=lambda row: stage_rank.get(row[2], len(STAGE_ORDER)))  # stable: name, id within a stage
     by_stage = array("I", (row[0] for row in rows))
-    rows.sort(key=lambda row: row[0])
-    rows.sort(key=lambda row: row[3], reverse=True)  # stable: newest first, then id
+    rows.sort(key=lambda row: (row[1], row[0]))
+    rows.sort(key=lambda row: row[3] or "", reverse=True)  # stable: newest source date first, then name, id
     by_updated = array("I", (row[0] for row in rows))
     return FacetIndex(
         version=version,

@@ -244,3 +244,12 @@ class IndexVersion(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     version = models.BigIntegerField(default=0)
+
+
+class SearchWord(models.Model):
+    """Derived vocabulary of the search documents: each word (letters only, 3 to 40 of them, lower
+    case, as written, not stemmed) with the number of documents having it. Written only by
+    services.goods_reindex(); read by catalog.spelling to correct misspelt searches."""
+
+    word = models.CharField(max_length=40, primary_key=True)
+    documents = models.PositiveIntegerField()

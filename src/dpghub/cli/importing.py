@@ -113,3 +113,20 @@ def load_shipped(force: bool) -> None:
                    "Use --force to import anyway.")
     else:
         click.echo(f"Loaded the shipped DPGA records: {result}")
+
+
+@cli.command("reindex")
+def reindex() -> None:
+    """Rebuild every good's search document, facets and spelling vocabulary.
+
+    Imports and edits keep these up to date; run this once after an upgrade that changes what is
+    indexed (such as countries and sectors becoming searchable).
+    """
+    django_env.setup()
+    import time
+
+    from dpghub.catalog.services.indexing import goods_reindex
+
+    started = time.perf_counter()
+    count = goods_reindex()
+    click.echo(f"Reindexed {count} goods in {time.perf_counter() - started:.2f} s.")

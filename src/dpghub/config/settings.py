@@ -87,6 +87,7 @@ MIDDLEWARE = [
     # first, so that whatever answers a request under /api/ (a 405, a CSRF refusal) keeps the API's error shape
     "dpghub.api.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "dpghub.api.cors.PublicReadCorsMiddleware",  # Access-Control-Allow-Origin: * on public API reads
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # before sessions, CSRF and rendering: a visitor who is not signed in is answered from memory
     "dpghub.web.pagecache.AnonymousPageCacheMiddleware",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -15,9 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dpghub.catalog import presenters
-from dpghub.catalog.enums import CountryRole, Facet, IndicatorStatus
+from dpghub.catalog.enums import CountryRole, Facet, IndicatorStatus, Stage
 from dpghub.catalog.errors import InvalidQuery
-from dpghub.catalog.selectors import GoodPage, good_get, goods_search
+from dpghub.catalog.facet_index import STAGE_ORDER
+from dpghub.catalog.selectors import (
+    ALL_STAGES,
+    DEFAULT_STAGES,
+    GoodFilters,
+    GoodPage,
+    good_get,
+    goods_alternatives,
+    goods_search,
+)
 from dpghub.common.errors import Conflict, InvalidInput
 from dpghub.common.history import Actor
 from dpghub.common.selectors import history_of
@@ -26,7 +35,7 @@ from dpghub.screening.services import PERMISSION as SCREENING_PERMISSION
 from dpghub.screening.services import screening_request
 from dpghub.web import labels
 from dpghub.web.charter import good_pledges
-from dpghub.web.forms import FACET_NAMES, GoodsQueryForm
+from dpghub.web.forms import FACET_NAMES, SORT_CHOICES, GoodsQueryForm
 from dpghub.web.screening import screening_view
 
 #: Facet values shown before "Show all"; keeps the first view small (selected values always show).
@@ -53,14 +62,27 @@ class FacetView:
     is_open: bool = False
 
 
-def _facet_views(page: GoodPage | None, form: GoodsQueryForm, expand: str) -> list[FacetView]:
+def _facet_views(page: GoodPage | None, form: GoodsQueryForm, expand: str,
+                 filters: GoodFilters | None = None) -> list[FacetView]:
     chosen = {name: set(form.cleaned_data.get(name, ())) for name in FACET_NAMES} if form.is_valid() else {}
+    if filters is not None:
+        # The stages in effect (the default when none is asked; none when every stage is).
+        chosen[Facet.STAGE] = set(filters.stage)
+        chosen[Facet.DEVELOPMENT_COUNTRY] = set(filters.development_country)
+        chosen[Facet.DEPLOYMENT_COUNTRY] = set(filters.deployment_country)
     out = []
     for name in FACET_NAMES:
         counts = page.facets.get(name, []) if page else []
         selected = chosen.get(name, set())
         values = [FacetValueView(value, labels.facet_label(name, value), count, value in selected)
                   for value, count in counts]
+        if name == Facet.STAGE:
+            # Stages in the catalogue's order (DPGs first), then "any stage".
+            rank = {stage: position for position, stage in enumerate(STAGE_ORDER)}
+            values.sort(key=lambda item: rank.get(item.value, len(rank)))
+            if page:
+                values.append(FacetValueView(ALL_STAGES, _("Any stage"), sum(v.count for v in values),
+                                             not selected))
         # Keep a selected value visible (with 0) even when nothing matches it any more.
         present = {item.value for item in values}
         values += [FacetValueView(value, labels.facet_label(name, value), 0, True)
@@ -74,6 +96,39 @@ def _facet_views(page: GoodPage | None, form: GoodsQueryForm, expand: str) -> li
                              selected=len(selected), is_open=bool(selected) or name in FACETS_OPEN
                              or name == expand))
     return out
+
+
+@dataclass
+class StageLink:
+    label: str
+    count: int
+    url: str
+
+
+def _list_url(request: HttpRequest, **changes: list[str] | None) -> str:
+    """This list's URL with some parameters replaced (a list) or removed (None); paging reset."""
+    params = request.GET.copy()
+    for key in ("page", "expand", *changes):
+        params.pop(key, None)
+    for key, values in changes.items():
+        if values is not None:
+            params.setlist(key, values)
+    query = params.urlencode()
+    return reverse("web:goods-list") + (f"?{query}" if query else "")
+
+
+def _stage_links(request: HttpRequest, page: GoodPage, filters: GoodFilters) -> list[StageLink]:
+    """One link per stage not shown now that has goods in these results (its count, what adding it
+    to the list gives), then one for every stage: nominees are one click away, archived and excluded
+    goods shown when asked, their numbers always visible."""
+    counts = dict(page.facets.get(Facet.STAGE, []))
+    if not filters.stage:
+        return []
+    links = [StageLink(str(Stage(stage).label), counts[stage], _list_url(request, stage=[*filters.stage, stage]))
+             for stage in STAGE_ORDER if stage not in filters.stage and counts.get(stage)]
+    if links:
+        links.append(StageLink(_("All stages"), sum(counts.values()), _list_url(request, stage=[ALL_STAGES])))
+    return links
 
 
 def _page_numbers(current: int, last: int) -> list[int | None]:
@@ -93,28 +148,55 @@ def _api_query(request: HttpRequest) -> str:
 
 
 def goods_list(request: HttpRequest) -> HttpResponse:
+    """The list: recognised DPGs unless other stages are asked for; bad parameters answer 400 with
+    the catalogue's message (the one the API gives, translated)."""
     form = GoodsQueryForm(request.GET)
     page: GoodPage | None = None
+    filters: GoodFilters | None = None
     error = ""
     status = 200
     if form.is_valid():
+        filters = form.filters()
         try:
-            page = goods_search(filters=form.filters(), sort=form.sort_key(), page=form.page_number(),
+            page = goods_search(filters=filters, sort=form.sort_key(), page=form.page_number(),
                                 page_size=settings.DPGHUB_PAGE_SIZE)
         except InvalidQuery as exc:
             error, status = exc.message, 400
     else:
         error, status = _("Some of the search options are not valid; see below."), 400
+    facet_page = page
+    alternatives: list[tuple[str, str]] = []
+    widen_url = ""
+    if page is not None and filters is not None and page.total == 0 and filters.q:
+        # Never a dead end: near spellings that find goods, the same text without the filters, and
+        # the filters counted without the text.
+        if page.text_matches:
+            widen_url = _list_url(request, stage=[ALL_STAGES], **{name: None for name in FACET_NAMES
+                                                                   if name != Facet.STAGE})
+        else:
+            alternatives = [(text, _list_url(request, q=[text], exact=None))
+                            for text in goods_alternatives(filters=filters)]
+        facet_page = goods_search(filters=replace(filters, q=""), page_size=1)
     query = _api_query(request)
     context = {
         "form": form,
+        "q_shown": form.q_shown(),
+        "sort_choices": SORT_CHOICES,
+        "sort_value": form.cleaned_data.get("sort") or "relevance" if form.is_valid() else "relevance",
         "page": page,
         "error": error,
-        "facets": _facet_views(page, form, form.cleaned_data.get("expand", "") if form.is_valid() else ""),
+        "facets": _facet_views(facet_page, form, form.cleaned_data.get("expand", "") if form.is_valid() else "",
+                               filters),
+        "facets_without_text": facet_page is not page,
         "page_numbers": _page_numbers(page.page, page.num_pages) if page else [],
         "json_url": reverse("api-v1:goods_list") + (f"?{query}" if query else ""),
         "facets_json_url": reverse("api-v1:facets") + (f"?{query}" if query else ""),
-        "has_filters": form.is_valid() and not form.filters().is_empty(),
+        "has_filters": form.is_valid() and bool(request.GET),
+        "stage_default": filters is not None and filters.stage == DEFAULT_STAGES,
+        "stage_links": _stage_links(request, page, filters) if page and filters else [],
+        "exact_url": _list_url(request, exact=["1"]) if page and page.corrected_q else "",
+        "alternatives": alternatives,
+        "widen_url": widen_url,
         "nav": "goods",
     }
     return render(request, "web/goods_list.html", context, status=status)

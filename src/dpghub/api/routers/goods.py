@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -12,55 +11,77 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dpghub.api import errors, labels
-from dpghub.api.schemas import MAX_PAGE, Error, FacetsResponse, GoodDetail, GoodList, ScreeningOut, SortKey
+from dpghub.api.schemas import MAX_PAGE, Error, FacetsResponse, GoodDetail, GoodList, ScreeningOut
 from dpghub.catalog import presenters
-from dpghub.catalog.enums import AssessmentSource, Category, Facet, IndicatorStatus, OrganisationRole, Stage
+from dpghub.catalog.enums import AssessmentSource, Category, IndicatorStatus, OrganisationRole, Stage
 from dpghub.catalog.models import Good
 from dpghub.catalog.selectors import (
+    ALL_STAGES,
+    DEFAULT_STAGES,
     MAX_PAGE_SIZE,
+    MAX_QUERY_LENGTH,
     RANK_ALL_LIMIT,
+    SORTS,
     GoodFilters,
     good_get,
-    goods_facets,
+    goods_facet_counts,
     goods_search,
+    query_text_clean,
+    stages_asked,
 )
 from dpghub.screening.models import ScreeningRun
 from dpghub.screening.selectors import screening_good_get, screening_overview
 
 router = Router(tags=["goods"])
 
-CountryCode = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
+def _enum_list(values: list[str]) -> dict:
+    return {"items": {"type": "string", "enum": values}}
 
 
 class FilterQuery(Schema):
-    q: str = Field("", max_length=200, description="Full-text search: name, aliases, description, "
-                   "SDG relevance text, organisations. Every word must match; the last one as a prefix.")
-    category: list[Category] = Field([], description="Category code; repeat for OR.")
-    stage: list[Stage] = Field([], description="Stage code; repeat for OR.")
-    sdg: list[Annotated[int, Field(ge=1, le=17)]] = Field([], description="SDG number 1-17; repeat for OR.")
+    """Values are checked by the catalogue's selectors, so that the API and the pages answer a bad
+    value with the same message (400 ``invalid_query``)."""
+
+    q: str = Field("", description=f"Full-text search (at most {MAX_QUERY_LENGTH} characters): name, aliases, "
+                   "description, SDG relevance text, organisations, sectors, countries (codes; names in English, "
+                   "French and Spanish). Every word must match; the last one as a prefix. When nothing matches "
+                   "at all, misspelt words are replaced by the nearest known word (see corrected_q) unless "
+                   "exact is true.")
+    exact: bool = Field(False, description="Search the words as given, without spelling correction.")
+    category: list[str] = Field([], description="Category code; repeat for OR.",
+                                json_schema_extra=_enum_list(list(Category.values)))
+    stage: list[str] = Field([], description="Stage code; repeat for OR. Without it, only recognised digital "
+                             f"public goods ({', '.join(DEFAULT_STAGES)}); '{ALL_STAGES}' for every stage.",
+                             json_schema_extra=_enum_list([*Stage.values, ALL_STAGES]))
+    sdg: list[str] = Field([], description="SDG number 1-17; repeat for OR.",
+                           json_schema_extra={"items": {"type": "string", "pattern": "^([1-9]|1[0-7])$"}})
     license: list[str] = Field([], description="SPDX licence expression; repeat for OR.")
-    development_country: list[CountryCode] = Field([], description="ISO 3166-1 alpha-2 code; repeat for OR.")
-    deployment_country: list[CountryCode] = Field([], description="ISO 3166-1 alpha-2 code; repeat for OR.")
+    development_country: list[str] = Field([], description="ISO 3166-1 alpha-2 code; repeat for OR.",
+                                           json_schema_extra={"items": {"type": "string", "pattern": "^[A-Za-z]{2}$"}})
+    deployment_country: list[str] = Field([], description="ISO 3166-1 alpha-2 code; repeat for OR.",
+                                          json_schema_extra={"items": {"type": "string", "pattern": "^[A-Za-z]{2}$"}})
     sector: list[str] = Field([], description="Sector; repeat for OR.")
 
     def to_filters(self) -> GoodFilters:
         return GoodFilters(
-            q=self.q,
-            category=tuple(str(v.value) for v in self.category),
-            stage=tuple(str(v.value) for v in self.stage),
-            sdg=tuple(str(v) for v in self.sdg),
+            q=query_text_clean(self.q),
+            exact=self.exact,
+            category=tuple(self.category),
+            stage=stages_asked(self.stage),
+            sdg=tuple(v.strip() for v in self.sdg),
             license=tuple(self.license),
-            development_country=tuple(v.upper() for v in self.development_country),
-            deployment_country=tuple(v.upper() for v in self.deployment_country),
+            development_country=tuple(self.development_country),
+            deployment_country=tuple(self.deployment_country),
             sector=tuple(self.sector),
         )
 
 
 class PageQuery(Schema):
-    sort: SortKey = Field("relevance", description="relevance: with q, goods ranked by how well they match "
+    sort: str = Field("relevance", json_schema_extra={"enum": list(SORTS)}, description="relevance: with q, goods ranked by how well they match "
                           f"(when more than {RANK_ALL_LIMIT:,} goods match the text, goods whose name or alias matches come "
-                          "first, then the rest by stage and name); without q, by name. Also name, -name, "
-                          "updated (most recently changed first).")
+                          "first, then the rest by stage and name); equal scores put current DPGs first; without q, "
+                          "by stage (DPGs first) then name. Also name, -name, updated (the newest of the source's "
+                          "own dates first: assessments, recognition, exclusion; then name).")
     page: int = Field(1, ge=1, le=MAX_PAGE, description="1-based page number.")
     page_size: int = Field(settings.DPGHUB_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Goods per page.")
 
@@ -113,6 +134,7 @@ def goods_list(request: HttpRequest, filters: Query[FilterQuery], paging: Query[
 
     return {
         "total": result.total,
+        "corrected_q": result.corrected_q or None,
         "page": result.page,
         "page_size": result.page_size,
         "num_pages": last,
@@ -132,12 +154,13 @@ def goods_list(request: HttpRequest, filters: Query[FilterQuery], paging: Query[
 @router.get("/facets", response={200: FacetsResponse, 400: Error, 422: Error}, url_name="facets", operation_id="facets",
             summary="Facet counts of the goods matching the filters")
 def facets(request: HttpRequest, filters: Query[FilterQuery]) -> dict:
-    """For each facet, every value present in the result with the number of goods that have it."""
-    counts = goods_facets(filters=filters.to_filters())
-    # Every good has exactly one stage entry in the facet index, so their sum is the number of goods.
-    total = sum(count for _value, count in counts[Facet.STAGE])
+    """For each facet, its values with the number of goods each gives (multi-select counting: in a facet
+    with values asked for, each count is what that value gives with the other facets' filters)."""
+    result = goods_facet_counts(filters=filters.to_filters())
+    counts = result.facets
     return {
-        "total": total,
+        "total": result.total,
+        "corrected_q": result.corrected_q or None,
         "facets": {
             facet: [{"value": value, "label": labels.facet_label(facet, value), "count": count}
                     for value, count in values]

@@ -8,13 +8,20 @@ renews ``IndexVersion``, which tells every process that its in-memory facet inde
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import Iterable
+from functools import cache
 
+import pycountry
 from django.db import connection, transaction
 
-from dpghub.catalog import search
+from dpghub.catalog import search, spelling
 from dpghub.catalog.enums import CountryRole, Facet
-from dpghub.catalog.models import FacetEntry, Good, IndexVersion, SearchDocument
+from dpghub.catalog.models import FacetEntry, Good, IndexVersion, SearchDocument, SearchWord
+from dpghub.core.countries import country_name
+
+#: Languages whose country names are searchable (the interface's languages).
+COUNTRY_NAME_LANGUAGES = ("en", "fr", "es")
 
 _CHUNK = 500
 
@@ -31,12 +38,32 @@ def _facet_values(good: Good) -> set[tuple[str, str]]:
     return values
 
 
+@cache
+def country_words(code: str) -> tuple[str, ...]:
+    """What finds a country in a search: its alpha-2 and alpha-3 codes, its names (common short
+    form, ISO short name, official name) in English, and its names in French and Spanish."""
+    country = pycountry.countries.get(alpha_2=code.upper())
+    if country is None:
+        return (code,)
+    names = [country.alpha_2, country.alpha_3, country.name]
+    names += [getattr(country, attr) for attr in ("common_name", "official_name") if hasattr(country, attr)]
+    names += [country_name(code, language) for language in COUNTRY_NAME_LANGUAGES]
+    return tuple(dict.fromkeys(names))
+
+
 def _document(good: Good) -> tuple[str, str]:
     title = " ".join([good.name, *good.aliases])
     parts = [good.description]
     parts += [link.relevance for link in good.sdgs.all()]
     parts += [link.organisation.name for link in good.organisation_links.all()]
+    parts += list(good.sectors)
+    codes = sorted({country.country for country in good.countries.all()})
+    parts += [" ".join(country_words(code)) for code in codes]
     return title, "\n".join(part for part in parts if part)
+
+
+def _words_of(title: str, body: str) -> set[str]:
+    return spelling.vocabulary_words(title + "\n" + body)
 
 
 def goods_reindex(*, good_ids: Iterable[int] | None = None) -> int:
@@ -44,7 +71,10 @@ def goods_reindex(*, good_ids: Iterable[int] | None = None) -> int:
 
     Returns the number of goods reindexed. Runs in one transaction. On PostgreSQL it also keeps
     the term bitmaps (``catalog_searchterm``) in step: rebuilt when all goods are reindexed,
-    otherwise the reindexed goods move from their old lexemes' bitmaps to their new ones'.
+    otherwise the reindexed goods move from their old lexemes' bitmaps to their new ones'. The
+    spelling vocabulary (``SearchWord``) is kept the same way on both databases: rebuilt, or moved
+    from the old documents' words to the new ones' (a good deleted without a reindex leaves its
+    words counted until the next full reindex; corrections are only used when they match goods).
     """
     postgres = connection.vendor == "postgresql"
     queryset = Good.objects.all() if good_ids is None else Good.objects.filter(id__in=list(good_ids))
@@ -53,28 +83,60 @@ def goods_reindex(*, good_ids: Iterable[int] | None = None) -> int:
     with transaction.atomic():
         ids = list(queryset.values_list("id", flat=True))
         old_terms = search.pg_terms_old(ids) if postgres and good_ids is not None else []
+        words: Counter[str] = Counter()  # change in documents per word (all documents' words if all goods)
         for start in range(0, len(ids), _CHUNK):
             chunk_ids = ids[start : start + _CHUNK]
             goods = list(queryset.filter(id__in=chunk_ids))
             FacetEntry.objects.filter(good_id__in=chunk_ids).delete()
+            if good_ids is not None:
+                for title, body in SearchDocument.objects.filter(good_id__in=chunk_ids).values_list("title", "body"):
+                    words.subtract(_words_of(title, body))
             SearchDocument.objects.filter(good_id__in=chunk_ids).delete()
+            documents = [(good, *_document(good)) for good in goods]
             FacetEntry.objects.bulk_create(
                 FacetEntry(good=good, facet=facet, value=value)
                 for good in goods
                 for facet, value in sorted(_facet_values(good))
             )
             SearchDocument.objects.bulk_create(
-                SearchDocument(good=good, title=title, body=body)
-                for good in goods
-                for title, body in [_document(good)]
+                SearchDocument(good=good, title=title, body=body) for good, title, body in documents
             )
+            for _good, title, body in documents:
+                words.update(_words_of(title, body))
             count += len(goods)
+        _search_words_update(words, rebuild=good_ids is None)
         if postgres and good_ids is None:
             search.pg_terms_rebuild()
         elif postgres:
             search.pg_terms_update(ids, old_terms)
         index_version_renew()
     return count
+
+
+def _search_words_update(change: Counter[str], *, rebuild: bool) -> None:
+    """Apply ``change`` (documents gained or lost per word) to ``SearchWord``; with ``rebuild`` the
+    table is replaced by ``change`` (all documents' words). Words left in no document are removed."""
+    if rebuild:
+        SearchWord.objects.all().delete()
+        current: dict[str, int] = {}
+    else:
+        change = Counter({word: delta for word, delta in change.items() if delta})
+        current = {}
+        affected = sorted(change)
+        for start in range(0, len(affected), _CHUNK):
+            current.update(SearchWord.objects.filter(word__in=affected[start : start + _CHUNK])
+                           .values_list("word", "documents"))
+    rows, emptied = [], []
+    for word, delta in change.items():
+        documents = current.get(word, 0) + delta
+        if documents > 0:
+            rows.append(SearchWord(word=word, documents=documents))
+        elif word in current:
+            emptied.append(word)
+    for start in range(0, len(emptied), _CHUNK):
+        SearchWord.objects.filter(word__in=emptied[start : start + _CHUNK]).delete()
+    SearchWord.objects.bulk_create(rows, batch_size=_CHUNK, update_conflicts=True, unique_fields=["word"],
+                                   update_fields=["documents"])
 
 
 def index_version_renew() -> None:
