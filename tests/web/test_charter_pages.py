@@ -196,7 +196,8 @@ def test_grid_csv_has_one_row_per_cell_and_currency(client, charter, world):
     assert len(rows) == 15
     finance = rows[0]
     assert finance == {
-        "as_of": TODAY().isoformat(), "country": "KE", "endorser_type": "", "endorser": "", "good": "", "type": "finance",
+        "as_of": TODAY().isoformat(), "country": "KE", "endorser_type": "", "endorser": "", "good": "",
+        "includes_sample": "no", "type": "finance",
         "outcome": "products", "pledges": "1", "endorsers": "1", "completed": "0", "late": "0", "overdue": "0",
         "gap": "none", "currency": "USD", "pledged": "1000.00", "reported": "400.00",
         "reported_verified": "0.00", "reported_self_reported": "400.00",
