@@ -55,7 +55,22 @@ UPDATE {target} SET
   latest_value = (SELECT r.value {latest}),
   latest_status = COALESCE((SELECT r.status {latest}), ''),
   verified_value = (SELECT r.value {verified})
-{where}"""  # noqa: S608 - table names from the models, ids as parameters
+{where}"""
+
+
+def _refresh_all_sql() -> list[str]:
+    """Every target at once, whatever the planner knows: clear, then one ranked pass over the reports for the
+    latest and one for the latest verified (``UPDATE ... FROM``: PostgreSQL, SQLite 3.33+)."""
+    report, target = ProgressReport._meta.db_table, Target._meta.db_table
+    ranked = (f"SELECT target_id, reported_on, value, status, ROW_NUMBER() OVER (PARTITION BY target_id "
+              f"ORDER BY reported_on DESC) AS n FROM {report}")
+    return [
+        f"UPDATE {target} SET latest_on = NULL, latest_value = NULL, latest_status = '', verified_value = NULL",
+        f"UPDATE {target} SET latest_on = s.reported_on, latest_value = s.value, latest_status = s.status "
+        f"FROM ({ranked}) s WHERE s.target_id = {target}.id AND s.n = 1",
+        f"UPDATE {target} SET verified_value = s.value FROM ({ranked} WHERE verification = %s) s "
+        f"WHERE s.target_id = {target}.id AND s.n = 1",
+    ]
 
 
 def targets_refresh(target_ids: Iterable[int] | None = None) -> None:
@@ -63,19 +78,16 @@ def targets_refresh(target_ids: Iterable[int] | None = None) -> None:
 
     Call inside the transaction that wrote the reports. Also raises the Charter stamp.
     """
-    if target_ids is None:
-        sql, params = _refresh_sql(""), [Verification.VERIFIED.value]
-    else:
-        ids = sorted({int(pk) for pk in target_ids})
-        if not ids:
-            return
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if target_ids is None:
+            clear, latest, verified = _refresh_all_sql()
+            cursor.execute(clear)
+            cursor.execute(latest)
+            cursor.execute(verified, [Verification.VERIFIED.value])
+        else:
+            ids = sorted({int(pk) for pk in target_ids})
             for first in range(0, len(ids), 500):
                 chunk = ids[first:first + 500]
                 where = f"WHERE id IN ({', '.join(['%s'] * len(chunk))})"
                 cursor.execute(_refresh_sql(where), [Verification.VERIFIED.value, *chunk])
-        charter_changed()
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
     charter_changed()

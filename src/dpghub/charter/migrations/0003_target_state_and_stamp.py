@@ -7,12 +7,12 @@ def backfill(apps, schema_editor):
     """Each existing target's state today, from its reports (the same SQL as dpghub.charter.state)."""
     target = apps.get_model("charter", "Target")._meta.db_table
     report = apps.get_model("charter", "ProgressReport")._meta.db_table
-    latest = f"FROM {report} r WHERE r.target_id = {target}.id ORDER BY r.reported_on DESC LIMIT 1"
-    verified = (f"FROM {report} r WHERE r.target_id = {target}.id AND r.verification = 'verified' "
-                f"ORDER BY r.reported_on DESC LIMIT 1")
-    schema_editor.execute(f"""
-UPDATE {target} SET latest_on = (SELECT r.reported_on {latest}), latest_value = (SELECT r.value {latest}),
-  latest_status = COALESCE((SELECT r.status {latest}), ''), verified_value = (SELECT r.value {verified})""")  # noqa: S608 - table names
+    ranked = (f"SELECT target_id, reported_on, value, status, ROW_NUMBER() OVER (PARTITION BY target_id "
+              f"ORDER BY reported_on DESC) AS n FROM {report}")
+    schema_editor.execute(f"UPDATE {target} SET latest_on = s.reported_on, latest_value = s.value, "
+                          f"latest_status = s.status FROM ({ranked}) s WHERE s.target_id = {target}.id AND s.n = 1")
+    schema_editor.execute(f"UPDATE {target} SET verified_value = s.value FROM ({ranked} "
+                          f"WHERE verification = 'verified') s WHERE s.target_id = {target}.id AND s.n = 1")
 
 
 class Migration(migrations.Migration):
