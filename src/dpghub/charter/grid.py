@@ -31,7 +31,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -139,7 +139,7 @@ def _target_state_sql(report: str, target: str, *, maintained: bool) -> str:
 target_state AS (
   SELECT t.id, t.pledge_id, t.currency, t.target_value, t.baseline, t.deadline,
          t.latest_value, NULLIF(t.latest_status, '') AS latest_status, t.latest_on, t.verified_value
-  FROM {target} t WHERE t.pledge_id IN (SELECT id FROM counted)
+  FROM {target} t JOIN counted c ON c.id = t.pledge_id
 ),"""
     if connection.vendor == "postgresql":
         return f"""
@@ -273,8 +273,14 @@ def grid_compute(
             params.append(named[name])
             sql_parts.append("%s" + rest)
     with connection.cursor() as cursor:
-        cursor.execute("".join(sql_parts), params)
-        rows = cursor.fetchall()
+        if connection.vendor == "postgresql":
+            with transaction.atomic():  # room for the sorts and hashes of 100,000s of rows, this query only
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+                cursor.execute("".join(sql_parts), params)
+                rows = cursor.fetchall()
+        else:
+            cursor.execute("".join(sql_parts), params)
+            rows = cursor.fetchall()
 
     counts: dict[tuple[str, str] | None, tuple] = {}
     finance: dict[tuple[str, str] | None, list[FinanceLine]] = {}
