@@ -86,3 +86,15 @@ def test_the_api_leaves_sample_data_out_unless_asked(client, mixed):
     mine = client.get(f"/api/v1/charter/endorsers/{slug}").json()
     assert mine["includes_sample"] and mine["totals"]["pledges"] == Pledge.objects.filter(
         endorsement=mixed["sample"]).count()
+
+
+def test_the_country_page_lists_its_pledges_a_page_at_a_time(client, world):
+    endorsement = endorse(world.org)
+    for number in range(55):
+        pledge(endorsement, f"ke-{number:02d}", countries=("KE",), pledged_on=dt.date(2024, 1, 1))
+    first = client.get("/charter/countries/KE/").content.decode()
+    assert first.count('href="/charter/pledges/ke-') == 50
+    assert "Page 1 of 2 (55 pledges)" in first and 'rel="next"' in first and 'rel="prev"' not in first
+    second = client.get("/charter/countries/KE/", {"page": "2"}).content.decode()
+    assert second.count('href="/charter/pledges/ke-') == 5 and 'rel="prev"' in second
+    assert client.get("/charter/countries/KE/", {"page": "x"}).status_code == 200

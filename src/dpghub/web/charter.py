@@ -279,6 +279,29 @@ def charter_grid_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+COUNTRY_PAGE_SIZE = 50
+
+
+def _country_pledges(request: HttpRequest, code: str, filters: GridFilters) -> dict:
+    """One page of the public pledges concerning the country (a country can have thousands)."""
+    listed = pledges_list(viewer=request.user, country=code, include_sample=filters.include_sample).exclude(
+        status=PledgeStatus.DRAFT)
+    count = listed.count()
+    pages = max(1, -(-count // COUNTRY_PAGE_SIZE))
+    try:
+        page = min(pages, max(1, int(request.GET.get("page", "1"))))
+    except ValueError:
+        page = 1
+    start = (page - 1) * COUNTRY_PAGE_SIZE
+
+    def link(number: int) -> str:
+        return f"?{filters.query(with_country=False)}&page={number}"
+
+    return {"pledges": list(listed[start:start + COUNTRY_PAGE_SIZE]), "pledges_count": count, "page": page,
+            "pages": pages, "previous_url": link(page - 1) if page > 1 else "",
+            "next_url": link(page + 1) if page < pages else ""}
+
+
 def charter_country(request: HttpRequest, code: str) -> HttpResponse:
     code = code.upper()
     if not _is_country(code):
@@ -289,8 +312,7 @@ def charter_country(request: HttpRequest, code: str) -> HttpResponse:
     context = _grid_context(request, filters, grid)
     context.update({
         "nav": "charter", "country_code": code, "country_label": _country(code, request),
-        "pledges": list(pledges_list(viewer=request.user, country=code, include_sample=filters.include_sample)
-                        .exclude(status=PledgeStatus.DRAFT)[:200]),
+        **_country_pledges(request, code, filters),
         "csv_url": reverse("web:charter-grid-csv") + f"?{query}",
         "json_url": reverse("api-v1:charter_country", kwargs={"code": code}) + f"?{filters.query(with_country=False)}",
         "grid_json_url": reverse("api-v1:charter_country", kwargs={"code": code})
