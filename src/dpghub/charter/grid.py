@@ -135,11 +135,14 @@ def _target_state_sql(report: str, target: str, *, maintained: bool) -> str:
     verified = "AND r.verification = %(verified)s AND (r.verified_at IS NULL OR r.verified_at < %(day_after)s)"
     order = "ORDER BY r.reported_on DESC LIMIT 1"  # one report per target and day
     if maintained:
+        # PostgreSQL hash-joins the targets to the counted pledges; SQLite probes the (pledge) index per pledge.
+        join = ("JOIN counted c ON c.id = t.pledge_id" if connection.vendor == "postgresql"
+                else "WHERE t.pledge_id IN (SELECT id FROM counted)")
         return f"""
 target_state AS (
   SELECT t.id, t.pledge_id, t.currency, t.target_value, t.baseline, t.deadline,
          t.latest_value, NULLIF(t.latest_status, '') AS latest_status, t.latest_on, t.verified_value
-  FROM {target} t JOIN counted c ON c.id = t.pledge_id
+  FROM {target} t {join}
 ),"""
     if connection.vendor == "postgresql":
         return f"""
