@@ -197,8 +197,8 @@ SELECT 'total', NULL, NULL, NULL, COUNT(*), COUNT(DISTINCT p.endorsement_id), SU
 UNION ALL
 SELECT 'money', g.type, g.outcome, s.currency, NULL, NULL, NULL, NULL, NULL, NULL,
        SUM(s.target_value), SUM(s.latest_value), SUM(s.verified_value)
-  FROM target_state s JOIN {cell} g ON g.pledge_id = s.pledge_id WHERE s.currency <> ''
-  GROUP BY g.type, g.outcome, s.currency
+  FROM target_state s CROSS JOIN {cell} g WHERE g.pledge_id = s.pledge_id AND s.currency <> ''
+  GROUP BY g.type, g.outcome, s.currency  -- CROSS JOIN: SQLite keeps this order (the counted targets first)
 UNION ALL
 SELECT 'money', NULL, NULL, s.currency, NULL, NULL, NULL, NULL, NULL, NULL,
        SUM(s.target_value), SUM(s.latest_value), SUM(s.verified_value)
