@@ -67,6 +67,8 @@ class Pledge(models.Model):
 
     class Meta:
         ordering = ["-pledged_on", "ref"]
+        # lists walk it in order and stop at a page (a country's or a good's pledges among 100,000s)
+        indexes = [models.Index(fields=["-pledged_on", "ref"], name="charter_pledge_newest")]
 
     def __str__(self) -> str:
         return self.title
