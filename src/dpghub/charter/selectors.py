@@ -68,8 +68,19 @@ def _visible(pledges: QuerySet[Pledge], viewer: Any) -> QuerySet[Pledge]:
 
 
 def sample_exists() -> bool:
-    """Whether the database holds sample data (``dpghub charter sample``): views offer to include it."""
-    return Pledge.objects.filter(is_sample=True).exists() or Endorsement.objects.filter(is_sample=True).exists()
+    """Whether the database holds sample data (``dpghub charter sample``): views offer to include it.
+
+    ``is_sample__in=[True]`` is ``is_sample IN (1)``, which SQLite answers from the index; the bare boolean
+    that ``is_sample=True`` becomes makes it scan every pledge."""
+    return (Endorsement.objects.filter(is_sample__in=[True]).exists()
+            or Pledge.objects.filter(is_sample__in=[True]).exists())
+
+
+def goods_with_pledges() -> list[Good]:
+    """The goods that published pledges concern (for the grid's filter): each good probes its links, so the
+    cost follows the registry, not the 100,000s of pledges."""
+    linked = Pledge.goods.through.objects.filter(good_id=OuterRef("pk"), pledge__status=PledgeStatus.PUBLISHED)
+    return list(Good.objects.filter(Exists(linked)).order_by("name").only("slug", "name"))
 
 
 def endorsements_list(*, viewer: Any, endorser_type: str = "", country: str = "",

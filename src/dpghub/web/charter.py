@@ -45,6 +45,7 @@ from dpghub.charter.selectors import (
     endorsement_get,
     endorsements_list,
     good_ids_for,
+    goods_with_pledges,
     pledge_get,
     pledge_ratings,
     pledge_reports,
@@ -229,8 +230,7 @@ def _grid_context(request: HttpRequest, filters: GridFilters, grid: Grid) -> dic
     return {
         "grid": grid, "rows": _grid_rows(grid), "outcomes": Outcome.choices, "chart": _chart(grid),
         "filters": filters, "types": OrganisationType.choices,
-        "goods": list(Good.objects.filter(pledges__status=PledgeStatus.PUBLISHED).distinct()
-                      .order_by("name").only("slug", "name")),
+        "goods": goods_with_pledges(),
         "country_label": _country(filters.country, request) if filters.country else "",
         "gap_legend": [(GAP_MARKER[g], g.label) for g in Gap],
         "sample_exists": sample_exists(),
