@@ -1,5 +1,7 @@
 """Small builders for Charter tests: endorsements, pledges, targets and reports written straight to the
-database (the services have their own tests), so that each test states exactly the facts it counts."""
+database (the services have their own tests), so that each test states exactly the facts it counts. Like
+every writer, they keep the grid's maintained state (dpghub.charter.state): the Charter stamp, and each
+target's state after a report."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from decimal import Decimal
 
 from dpghub.charter.enums import PledgeStatus, Verification
 from dpghub.charter.models import Endorsement, Pledge, PledgeCell, PledgeCountry, ProgressReport, Target
+from dpghub.charter.state import charter_changed, targets_refresh
 from dpghub.orgs.models import Organisation
 
 
@@ -24,18 +27,23 @@ def pledge(endorsement: Endorsement, ref: str, *, types=("finance",), outcomes=(
     PledgeCell.objects.bulk_create([PledgeCell(pledge=row, type=t, outcome=o) for t in types for o in outcomes])
     PledgeCountry.objects.bulk_create([PledgeCountry(pledge=row, country=c) for c in countries])
     row.goods.set(goods)
+    charter_changed()
     return row
 
 
 def target(pledge: Pledge, metric: str, value, *, currency: str = "", unit: str = "", baseline=None,
            deadline: dt.date | None = None) -> Target:
-    return Target.objects.create(pledge=pledge, metric=metric, target_value=Decimal(str(value)), currency=currency,
-                                 unit=unit if (unit or currency) else "people", deadline=deadline,
-                                 baseline=None if baseline is None else Decimal(str(baseline)))
+    row = Target.objects.create(pledge=pledge, metric=metric, target_value=Decimal(str(value)), currency=currency,
+                                unit=unit if (unit or currency) else "people", deadline=deadline,
+                                baseline=None if baseline is None else Decimal(str(baseline)))
+    charter_changed()
+    return row
 
 
 def report(target: Target, day: dt.date, value, status: str = "on-track", *, verified: bool = False,
            verified_at=None) -> ProgressReport:
-    return ProgressReport.objects.create(
+    row = ProgressReport.objects.create(
         target=target, reported_on=day, value=Decimal(str(value)), status=status,
         verification=Verification.VERIFIED if verified else Verification.SELF_REPORTED, verified_at=verified_at)
+    targets_refresh([target.pk])
+    return row

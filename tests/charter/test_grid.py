@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from dpghub.catalog.models import Good
 from dpghub.charter.enums import Gap, Outcome, PledgeType, ReportingLight
+from dpghub.charter.grid import grid_compute
 from dpghub.charter.selectors import FinanceLine, charter_grid, pledge_state
 from tests.charter.helpers import endorse, pledge, report, target
 
@@ -172,10 +173,11 @@ def test_late_edges(world, deadline, status, late):
     assert pledge_state(pledge=made, as_of=D(2024, 3, 1)).is_late is bool(late)
 
 
-def _grid_queries():
+def _grid_queries(as_of=END):
+    """The queries that read data (not a savepoint, nor PostgreSQL's per-query work_mem)."""
     with CaptureQueriesContext(connection) as queries:
-        charter_grid(viewer=None, as_of=END)
-    return len(queries)
+        grid_compute(as_of=as_of)
+    return len([q for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "SET "))])
 
 
 def test_the_grid_takes_a_fixed_number_of_queries(world):
@@ -189,3 +191,17 @@ def test_the_grid_takes_a_fixed_number_of_queries(world):
         report(target(other, "people", 10), D(2024, 3, 1), 1)
     assert charter_grid(viewer=None, as_of=END).totals.pledges == 3
     assert _grid_queries() == one == 1
+    assert _grid_queries(as_of=timezone.localdate()) == 1  # the maintained state: one query too
+
+
+def test_a_cached_grid_costs_two_queries_and_every_write_drops_it(world):
+    endorsement = endorse(world.org)
+    made = pledge(endorsement, "c1")
+    money = target(made, "money", 10, currency="EUR")
+    assert charter_grid(viewer=None, as_of=END).totals.pledges == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert charter_grid(viewer=None, as_of=END).totals.pledges == 1
+    assert len(queries) == 2  # the stamp, the cache
+    report(money, D(2024, 2, 1), 4)  # a write raises the stamp: the next read computes afresh
+    assert charter_grid(viewer=None, as_of=END).totals.finance == [FinanceLine("EUR", Decimal("10.00"),
+                                                                              Decimal("4.00"), Decimal("0.00"))]

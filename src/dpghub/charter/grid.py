@@ -30,15 +30,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from dpghub.catalog.models import Good
 from dpghub.charter.enums import Gap, Outcome, PledgeStatus, PledgeType, TargetStatus, Verification
 from dpghub.charter.models import Pledge, PledgeCell, PledgeCountry, ProgressReport, Target
+from dpghub.charter.state import charter_stamp
 
 _CENT = decimal.Decimal("0.01")
+GRID_CACHE_VERSION = 1  # raise when Grid's fields change (cached grids are pickled)
+GRID_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class Grid:
     as_of: dt.date
     cells: list[Cell]
     totals: Totals
+    includes_sample: bool = False
 
     def cell(self, type: str, outcome: str) -> Cell:
         return next(c for c in self.cells if c.type == type and c.outcome == outcome)
@@ -98,11 +103,13 @@ def good_pk(good: Any) -> int | None:
 
 
 def counted_pledges(*, as_of: dt.date, country: str = "", endorser_type: str = "", good: Any = None,
-                    endorsement: Any = None) -> QuerySet[Pledge]:
-    """The pledges the grid counts as of ``as_of``, filtered."""
+                    endorsement: Any = None, include_sample: bool = False) -> QuerySet[Pledge]:
+    """The pledges the grid counts as of ``as_of``, filtered; sample pledges only when ``include_sample``."""
     pledges = Pledge.objects.filter(
         Q(status=PledgeStatus.PUBLISHED) | Q(status=PledgeStatus.WITHDRAWN, withdrawn_at__gte=day_after(as_of)),
         pledged_on__lte=as_of)
+    if not include_sample:
+        pledges = pledges.filter(is_sample=False)
     if country:
         pledges = pledges.filter(Exists(PledgeCountry.objects.filter(pledge=OuterRef("pk"), country=country.upper())))
     if endorser_type:
@@ -115,8 +122,11 @@ def counted_pledges(*, as_of: dt.date, country: str = "", endorser_type: str = "
     return pledges
 
 
-def _target_state_sql(report: str, target: str) -> str:
+def _target_state_sql(report: str, target: str, *, maintained: bool) -> str:
     """One row per counted target with its latest and verified report's columns.
+
+    ``maintained``: the grid stands as of today or later, so the targets' maintained state
+    (:mod:`dpghub.charter.state`) is exactly their latest and verified report, and no report is read.
 
     PostgreSQL reads each report with one index probe per target (LEFT JOIN LATERAL); SQLite, which has no
     LATERAL, finds the reports' ids with correlated subqueries and joins them on the primary key.
@@ -124,6 +134,16 @@ def _target_state_sql(report: str, target: str) -> str:
     where = "r.target_id = t.id AND r.reported_on <= %(as_of)s"
     verified = "AND r.verification = %(verified)s AND (r.verified_at IS NULL OR r.verified_at < %(day_after)s)"
     order = "ORDER BY r.reported_on DESC LIMIT 1"  # one report per target and day
+    if maintained:
+        # PostgreSQL hash-joins the targets to the counted pledges; SQLite probes the (pledge) index per pledge.
+        join = ("JOIN counted c ON c.id = t.pledge_id" if connection.vendor == "postgresql"
+                else "WHERE t.pledge_id IN (SELECT id FROM counted)")
+        return f"""
+target_state AS (
+  SELECT t.id, t.pledge_id, t.currency, t.target_value, t.baseline, t.deadline,
+         t.latest_value, NULLIF(t.latest_status, '') AS latest_status, t.latest_on, t.verified_value
+  FROM {target} t {join}
+),"""
     if connection.vendor == "postgresql":
         return f"""
 target_state AS (
@@ -150,11 +170,11 @@ target_state AS (
 ),"""
 
 
-def _sql() -> str:
+def _sql(*, maintained: bool) -> str:
     report, target, cell = ProgressReport._meta.db_table, Target._meta.db_table, PledgeCell._meta.db_table
     no_money = "CAST(NULL AS DECIMAL), CAST(NULL AS DECIMAL), CAST(NULL AS DECIMAL)"
     return f"""
-WITH counted (id, endorsement_id, pledged_on) AS ({{counted}}),{_target_state_sql(report, target)}
+WITH counted (id, endorsement_id, pledged_on) AS ({{counted}}),{_target_state_sql(report, target, maintained=maintained)}
 pledge_state AS (
   SELECT c.id, c.endorsement_id,
          CASE WHEN COALESCE(MAX(s.latest_on), c.pledged_on) < %(overdue_before)s THEN 1 ELSE 0 END AS overdue,
@@ -177,8 +197,8 @@ SELECT 'total', NULL, NULL, NULL, COUNT(*), COUNT(DISTINCT p.endorsement_id), SU
 UNION ALL
 SELECT 'money', g.type, g.outcome, s.currency, NULL, NULL, NULL, NULL, NULL, NULL,
        SUM(s.target_value), SUM(s.latest_value), SUM(s.verified_value)
-  FROM target_state s JOIN {cell} g ON g.pledge_id = s.pledge_id WHERE s.currency <> ''
-  GROUP BY g.type, g.outcome, s.currency
+  FROM target_state s CROSS JOIN {cell} g WHERE g.pledge_id = s.pledge_id AND s.currency <> ''
+  GROUP BY g.type, g.outcome, s.currency  -- CROSS JOIN: SQLite keeps this order (the counted targets first)
 UNION ALL
 SELECT 'money', NULL, NULL, s.currency, NULL, NULL, NULL, NULL, NULL, NULL,
        SUM(s.target_value), SUM(s.latest_value), SUM(s.verified_value)
@@ -192,17 +212,43 @@ def _money(value: Any) -> decimal.Decimal:
 
 def charter_grid(
     *, viewer: Any, as_of: dt.date | None = None, country: str = "", endorser_type: str = "", good: Any = None,
-    endorsement: Any = None,
+    endorsement: Any = None, include_sample: bool = False,
 ) -> Grid:
     """The 3 x 5 grid as of ``as_of`` (default today): 15 cells in type x outcome order, and the totals.
 
     Filters make the per-country (pledges concerning the country), per-endorser-type, per-endorser and
     per-good views; ``as_of`` in the past shows the grid as it stood that day. Only published pledges count,
-    so the grid is the same for every viewer. One query.
+    so the grid is the same for every viewer. Sample data (``dpghub charter sample``) counts only when
+    ``include_sample``; the grid then says whether it holds any (``includes_sample``).
+
+    Cached per (filters, date) under the Charter stamp, which every Charter write raises in its transaction
+    (:mod:`dpghub.charter.state`): two quick queries on a hit (the stamp, the cache), one aggregate on a miss.
     """
     as_of = as_of or timezone.localdate()
+    stamp = charter_stamp()  # first: a write committed after this only makes the cached grid newer
+    endorsement_pk = getattr(endorsement, "pk", endorsement)
+    key = ":".join(str(part) for part in (
+        "charter-grid", GRID_CACHE_VERSION, stamp, as_of.isoformat(), timezone.localdate().isoformat(),
+        country.upper(), endorser_type, good_pk(good) or "", endorsement_pk or "", int(include_sample),
+        settings.DPGHUB_CHARTER_REPORTING_PERIOD_DAYS))
+    grid = cache.get(key)
+    if grid is None:
+        grid = grid_compute(as_of=as_of, country=country, endorser_type=endorser_type, good=good,
+                            endorsement=endorsement, include_sample=include_sample)
+        cache.set(key, grid, GRID_CACHE_SECONDS)
+    return grid
+
+
+def grid_compute(
+    *, as_of: dt.date, country: str = "", endorser_type: str = "", good: Any = None, endorsement: Any = None,
+    include_sample: bool = False, maintained: bool | None = None,
+) -> Grid:
+    """The grid computed in one query (no cache). From today on it reads the targets' maintained state;
+    before today it looks the reports up (``maintained=False`` forces the lookup, for tests and benchmarks)."""
+    if maintained is None:
+        maintained = as_of >= timezone.localdate()
     counted = counted_pledges(as_of=as_of, country=country, endorser_type=endorser_type, good=good,
-                              endorsement=endorsement)
+                              endorsement=endorsement, include_sample=include_sample)
     counted_sql, counted_params = counted.values_list("id", "endorsement_id", "pledged_on").order_by().query.sql_with_params()
     ops = connection.ops
     named = {
@@ -214,7 +260,7 @@ def charter_grid(
         "verified": Verification.VERIFIED.value,
     }
     # The embedded ORM query uses positional %s; turn the named parameters positional in order of use.
-    template = _sql()
+    template = _sql(maintained=maintained)
     head, _sep, tail = template.partition("{counted}")
     params: list[Any] = []
     sql_parts = []
@@ -230,8 +276,14 @@ def charter_grid(
             params.append(named[name])
             sql_parts.append("%s" + rest)
     with connection.cursor() as cursor:
-        cursor.execute("".join(sql_parts), params)
-        rows = cursor.fetchall()
+        if connection.vendor == "postgresql":
+            with transaction.atomic():  # room for the sorts and hashes of 100,000s of rows, this query only
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+                cursor.execute("".join(sql_parts), params)
+                rows = cursor.fetchall()
+        else:
+            cursor.execute("".join(sql_parts), params)
+            rows = cursor.fetchall()
 
     counts: dict[tuple[str, str] | None, tuple] = {}
     finance: dict[tuple[str, str] | None, list[FinanceLine]] = {}
@@ -258,4 +310,5 @@ def charter_grid(
     pledges, endorsers, completed, late, overdue, _delivered = counts.get(None, (0, 0, 0, 0, 0, 0))
     totals = Totals(pledges=pledges, endorsers=endorsers, finance=finance.get(None, []), completed=completed,
                     late=late, overdue=overdue)
-    return Grid(as_of=as_of, cells=cells, totals=totals)
+    includes_sample = include_sample and counted.filter(is_sample=True).exists()
+    return Grid(as_of=as_of, cells=cells, totals=totals, includes_sample=includes_sample)

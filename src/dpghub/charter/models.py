@@ -67,6 +67,8 @@ class Pledge(models.Model):
 
     class Meta:
         ordering = ["-pledged_on", "ref"]
+        # lists walk it in order and stop at a page (a country's or a good's pledges among 100,000s)
+        indexes = [models.Index(fields=["-pledged_on", "ref"], name="charter_pledge_newest")]
 
     def __str__(self) -> str:
         return self.title
@@ -107,6 +109,14 @@ class Target(models.Model):
     baseline = models.DecimalField(_("baseline"), max_digits=20, decimal_places=2, null=True, blank=True)
     target_value = models.DecimalField(_("target"), max_digits=20, decimal_places=2)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    # The target's state today, maintained by dpghub.charter.state in the transaction of every report write
+    # (the grid reads them instead of looking up a million reports; a past ``as_of`` still reads the reports).
+    latest_on = models.DateField(null=True, blank=True, editable=False,
+                                 help_text=_("Date of the latest progress report (maintained)."))
+    latest_value = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True, editable=False)
+    latest_status = models.CharField(max_length=20, blank=True, editable=False)
+    verified_value = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True, editable=False,
+                                         help_text=_("Value of the latest verified report (maintained)."))
 
     class Meta:
         ordering = ["pledge_id", "id"]
@@ -155,6 +165,14 @@ class ProgressReport(models.Model):
         ordering = ["target_id", "reported_on", "id"]
         constraints = [models.UniqueConstraint(fields=["target", "reported_on"], name="charter_one_report_per_day")]
         indexes = [models.Index(fields=["target", "reported_on"])]
+
+
+class GridStamp(models.Model):
+    """A counter raised in the transaction of every Charter write: the grid cache's key includes it, so a cached
+    grid is never read after a change (dpghub.charter.state)."""
+
+    name = models.CharField(max_length=30, primary_key=True)
+    version = models.BigIntegerField(default=0)
 
 
 class Rating(models.Model):

@@ -22,6 +22,7 @@ from dpghub.catalog.models import Good
 from dpghub.charter.enums import CharterAction, Outcome, PledgeStatus, PledgeType, TargetStatus, Verification
 from dpghub.charter.exchange.apply import ExchangeError, import_require
 from dpghub.charter.models import Endorsement, Pledge, PledgeCell, PledgeCountry, ProgressReport, Target
+from dpghub.charter.state import charter_changed, targets_refresh
 from dpghub.common.errors import Conflict
 from dpghub.common.history import Actor, history_record
 from dpghub.orgs.enums import OrganisationType
@@ -123,6 +124,7 @@ def sample_create(*, actor: Actor, pledges: int = 60, seed: int = 1, today: dt.d
                                            deadline=deadline)
         counts["targets"] += 1
         counts["reports"] += _reports(rng, target, pledged_on, deadline, today)
+    targets_refresh(Target.objects.filter(pledge__is_sample=True).values_list("pk", flat=True))
     history_record(actor=actor, action=CharterAction.SAMPLE_CREATE, data={"seed": seed, "counts": dict(counts)})
     return counts
 
@@ -168,5 +170,6 @@ def sample_remove(*, actor: Actor) -> Counter:
     made = Organisation.objects.filter(pk__in=organisation_ids, slug__startswith=SLUG_PREFIX)
     counts["organisations"] = made.count()
     made.delete()
+    charter_changed()
     history_record(actor=actor, action=CharterAction.SAMPLE_REMOVE, data={"counts": dict(counts)})
     return counts

@@ -67,9 +67,29 @@ def _visible(pledges: QuerySet[Pledge], viewer: Any) -> QuerySet[Pledge]:
     return pledges.filter(public | Q(endorsement__organisation_id__in=mine))
 
 
-def endorsements_list(*, viewer: Any, endorser_type: str = "", country: str = "") -> QuerySet[Endorsement]:
-    """Every endorser of the Charter (public), typed and located by its organisation."""
+def sample_exists() -> bool:
+    """Whether the database holds sample data (``dpghub charter sample``): views offer to include it.
+
+    ``is_sample__in=[True]`` is ``is_sample IN (1)``, which SQLite answers from the index; the bare boolean
+    that ``is_sample=True`` becomes makes it scan every pledge."""
+    return (Endorsement.objects.filter(is_sample__in=[True]).exists()
+            or Pledge.objects.filter(is_sample__in=[True]).exists())
+
+
+def goods_with_pledges() -> list[Good]:
+    """The goods that published pledges concern (for the grid's filter): each good probes its links, so the
+    cost follows the registry, not the 100,000s of pledges."""
+    linked = Pledge.goods.through.objects.filter(good_id=OuterRef("pk"), pledge__status=PledgeStatus.PUBLISHED)
+    return list(Good.objects.filter(Exists(linked)).order_by("name").only("slug", "name"))
+
+
+def endorsements_list(*, viewer: Any, endorser_type: str = "", country: str = "",
+                      include_sample: bool = False) -> QuerySet[Endorsement]:
+    """Every endorser of the Charter (public), typed and located by its organisation; sample endorsers only when
+    ``include_sample``."""
     endorsements = Endorsement.objects.select_related("organisation")
+    if not include_sample:
+        endorsements = endorsements.filter(is_sample=False)
     if endorser_type:
         endorsements = endorsements.filter(organisation__type=endorser_type)
     if country:
@@ -86,11 +106,13 @@ def endorsement_get(*, viewer: Any, organisation_slug: str) -> Endorsement:
 
 def pledges_list(
     *, viewer: Any, endorsement: Endorsement | None = None, country: str = "", good: Any = None, type: str = "",
-    outcome: str = "", status: str = "",
+    outcome: str = "", status: str = "", include_sample: bool = False,
 ) -> QuerySet[Pledge]:
     """The pledges ``viewer`` may see, filtered: by endorser, country concerned, good (a Good or its id), grid
-    type or outcome, status."""
+    type or outcome, status; sample pledges only when ``include_sample``."""
     pledges = _visible(Pledge.objects.all(), viewer).select_related("endorsement__organisation")
+    if not include_sample:
+        pledges = pledges.filter(is_sample=False)
     if endorsement is not None:
         pledges = pledges.filter(endorsement=endorsement)
     if country:
@@ -195,29 +217,49 @@ def report_verification_as_of(*, report: ProgressReport, as_of: dt.date | None =
 def pledge_state(*, pledge: Pledge, as_of: dt.date | None = None) -> PledgeState:
     """Where a pledge stands as of a date: its light, lateness, completion and each target's latest and
     verified reports (two queries)."""
+    return pledges_states(pledges=[pledge], as_of=as_of)[pledge.pk]
+
+
+def pledges_states(*, pledges: list[Pledge], as_of: dt.date | None = None) -> dict[int, PledgeState]:
+    """:func:`pledge_state` of several pledges at once, by pledge id (two queries whatever their number)."""
     as_of = as_of or timezone.localdate()
-    targets = list(pledge.targets.order_by("id"))
-    reports: dict[int, list[ProgressReport]] = {t.pk: [] for t in targets}
-    for report in ProgressReport.objects.filter(target__pledge=pledge, reported_on__lte=as_of).order_by("reported_on", "id"):
+    by_pledge: dict[int, list[Target]] = {p.pk: [] for p in pledges}
+    for target in Target.objects.filter(pledge__in=list(by_pledge)).order_by("pledge_id", "id"):
+        by_pledge[target.pledge_id].append(target)
+    reports: dict[int, list[ProgressReport]] = {t.pk: [] for targets in by_pledge.values() for t in targets}
+    # by target id: the (target, reported_on) index, never a scan of every report
+    for report in (ProgressReport.objects.filter(target_id__in=list(reports), reported_on__lte=as_of)
+                   .order_by("reported_on", "id")):
         reports[report.target_id].append(report)
-    states = []
-    for target in targets:
-        own = reports[target.pk]
-        latest = own[-1] if own else None
-        verified = next((r for r in reversed(own) if _verified_by(r, as_of)), None)
-        late = (target.deadline is not None and target.deadline < as_of
-                and (latest is None or latest.status != TargetStatus.COMPLETED))
-        states.append(TargetState(target=target, latest=latest, verified=verified, is_late=late))
-    last = max((s.latest.reported_on for s in states if s.latest is not None), default=None)
-    last_seen = last or pledge.pledged_on
-    return PledgeState(
-        as_of=as_of, light=reporting_light(last_seen=last_seen, as_of=as_of), last_reported_on=last,
-        due_on=last_seen + dt.timedelta(days=_period()),
-        is_late=any(s.is_late for s in states),
-        is_completed=bool(states) and all(s.latest is not None and s.latest.status == TargetStatus.COMPLETED
-                                          for s in states),
-        targets=states,
-    )
+    out = {}
+    for pledge in pledges:
+        states = []
+        for target in by_pledge[pledge.pk]:
+            own = reports[target.pk]
+            latest = own[-1] if own else None
+            verified = next((r for r in reversed(own) if _verified_by(r, as_of)), None)
+            late = (target.deadline is not None and target.deadline < as_of
+                    and (latest is None or latest.status != TargetStatus.COMPLETED))
+            states.append(TargetState(target=target, latest=latest, verified=verified, is_late=late))
+        last = max((s.latest.reported_on for s in states if s.latest is not None), default=None)
+        last_seen = last or pledge.pledged_on
+        out[pledge.pk] = PledgeState(
+            as_of=as_of, light=reporting_light(last_seen=last_seen, as_of=as_of), last_reported_on=last,
+            due_on=last_seen + dt.timedelta(days=_period()),
+            is_late=any(s.is_late for s in states),
+            is_completed=bool(states) and all(s.latest is not None and s.latest.status == TargetStatus.COMPLETED
+                                              for s in states),
+            targets=states,
+        )
+    return out
+
+
+def pledges_latest_ratings(*, pledges: list[Pledge]) -> dict[int, Rating]:
+    """Each pledge's latest rating (one query), by pledge id; a pledge never rated is absent."""
+    latest: dict[int, Rating] = {}
+    for rating in Rating.objects.filter(pledge__in=pledges).order_by("pledge_id", "-rated_on", "-id"):
+        latest.setdefault(rating.pledge_id, rating)
+    return latest
 
 
 def pledges_due_for_report(*, today: dt.date, until: dt.date) -> list[tuple[Pledge, dt.date]]:

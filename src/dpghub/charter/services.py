@@ -53,6 +53,7 @@ from dpghub.charter.models import (
     Target,
 )
 from dpghub.charter.rules import CHARTER_RULES
+from dpghub.charter.state import charter_changed, targets_refresh
 from dpghub.charter.workflow import (
     PledgeAction,
     ReportAction,
@@ -92,6 +93,13 @@ class TargetInput:
     target_value: decimal.Decimal | int | str | None
     deadline: dt.date | None = None
     milestones: Sequence[MilestoneInput] = field(default=())
+
+
+def _recorded(**kwargs: Any) -> None:
+    """The write's history row, and the Charter stamp raised (the grid cache drops what it knew), in the write's
+    transaction."""
+    history_record(**kwargs)
+    charter_changed()
 
 
 def _require(rule: str, *, actor: Actor, obj: Any = None) -> None:
@@ -272,7 +280,7 @@ def endorsement_create(
             raise CharterConflict(_("%(org)s has already endorsed the Charter.") % {"org": organisation.name},
                                   field="organisation")
         endorsement = Endorsement.objects.create(organisation=organisation, **fields)
-        history_record(actor=actor, action=CharterAction.ENDORSEMENT_CREATE, target=endorsement,
+        _recorded(actor=actor, action=CharterAction.ENDORSEMENT_CREATE, target=endorsement,
                        changes=history_changes({}, history_snapshot(endorsement, _ENDORSEMENT_FIELDS)))
     return endorsement
 
@@ -352,7 +360,7 @@ def pledge_create(
         _sync_derived(pledge)
         for target_fields, milestones in checked:
             _target_create(pledge, target_fields, milestones)
-        history_record(actor=actor, action=CharterAction.PLEDGE_CREATE, target=pledge,
+        _recorded(actor=actor, action=CharterAction.PLEDGE_CREATE, target=pledge,
                        changes=history_changes({}, {**history_snapshot(pledge, _PLEDGE_FIELDS), "goods": goods}),
                        data={"ref": pledge.ref, "targets": metrics})
     return pledge
@@ -414,7 +422,7 @@ def pledge_update(*, actor: Actor, pledge: Pledge, expected_version: int, **fiel
             if goods is not None and goods != goods_before:
                 pledge.goods.set(goods)
             _sync_derived(pledge)
-            history_record(actor=actor, action=CharterAction.PLEDGE_UPDATE, target=pledge, changes=changes)
+            _recorded(actor=actor, action=CharterAction.PLEDGE_UPDATE, target=pledge, changes=changes)
     return pledge
 
 
@@ -437,7 +445,7 @@ def _pledge_transition(*, actor: Actor, pledge: Pledge, action: PledgeAction, ru
             pledge.withdrawn_at = now
         pledge.version += 1
         pledge.save()
-        history_record(actor=actor, action=history, target=pledge,
+        _recorded(actor=actor, action=history, target=pledge,
                        changes=history_changes(before, history_snapshot(pledge, ["status"])))
     return pledge
 
@@ -465,7 +473,7 @@ def target_add(*, actor: Actor, pledge: Pledge, target: TargetInput) -> Target:
         row = _target_create(pledge, fields, target.milestones)
         pledge.version += 1
         pledge.save(update_fields=["version", "updated_at"])
-        history_record(actor=actor, action=CharterAction.TARGET_CREATE, target=row,
+        _recorded(actor=actor, action=CharterAction.TARGET_CREATE, target=row,
                        changes=history_changes({}, _target_snapshot(row)), data={"pledge": pledge.ref})
     return row
 
@@ -492,7 +500,7 @@ def target_update(*, actor: Actor, target: Target, changes: TargetInput) -> Targ
         if diff:
             pledge.version += 1
             pledge.save(update_fields=["version", "updated_at"])
-            history_record(actor=actor, action=CharterAction.TARGET_UPDATE, target=row, changes=diff,
+            _recorded(actor=actor, action=CharterAction.TARGET_UPDATE, target=row, changes=diff,
                            data={"pledge": pledge.ref})
     return row
 
@@ -506,7 +514,7 @@ def target_remove(*, actor: Actor, target: Target) -> None:
         row = Target.objects.select_for_update().get(pk=target.pk)
         if row.reports.exists():
             raise CharterConflict(_("This target has progress reports; it cannot be removed."), field="target")
-        history_record(actor=actor, action=CharterAction.TARGET_DELETE, target=row,
+        _recorded(actor=actor, action=CharterAction.TARGET_DELETE, target=row,
                        changes=history_changes(_target_snapshot(row), {}), data={"pledge": pledge.ref})
         row.delete()
         pledge.version += 1
@@ -547,7 +555,8 @@ def report_submit(
         except IntegrityError:
             raise CharterConflict(_("This target already has a report as of %(date)s.")
                                   % {"date": fields["reported_on"].isoformat()}, field="reported_on") from None
-        history_record(actor=actor, action=CharterAction.REPORT_CREATE, target=report,
+        targets_refresh([target.pk])
+        _recorded(actor=actor, action=CharterAction.REPORT_CREATE, target=report,
                        changes=history_changes({}, history_snapshot(report, _REPORT_FIELDS)),
                        data={"pledge": pledge.ref, "metric": target.metric})
     return report
@@ -568,8 +577,9 @@ def _report_transition(*, actor: Actor, report: ProgressReport, action: ReportAc
         if new_state == Verification.VERIFIED:
             report.verified_at, report.verified_by = timezone.now(), actor.user
         report.save()
+        targets_refresh([report.target_id])
         pledge = report.target.pledge
-        history_record(actor=actor, action=(CharterAction.REPORT_VERIFY if action == ReportAction.VERIFY
+        _recorded(actor=actor, action=(CharterAction.REPORT_VERIFY if action == ReportAction.VERIFY
                                             else CharterAction.REPORT_REQUEST_EVIDENCE), target=report,
                        changes=history_changes(before, history_snapshot(report, ["verification", "verification_note"])),
                        data={"pledge": pledge.ref, "metric": report.target.metric})
@@ -627,7 +637,7 @@ def pledge_rate(*, actor: Actor, pledge: Pledge, ambition: str, completion: str,
             raise CharterConflict(_("A draft pledge is not rated; it is rated once published."), field="status")
         rating = Rating.objects.create(pledge=pledge, ambition=ambition, completion=completion, reasons=reasons,
                                        rated_on=rated_on, rated_by=actor.user)
-        history_record(actor=actor, action=CharterAction.PLEDGE_RATE, target=pledge,
+        _recorded(actor=actor, action=CharterAction.PLEDGE_RATE, target=pledge,
                        changes={"rating": {"before": None, "after": {"ambition": ambition, "completion": completion}}},
                        data={"rating": rating.pk})
     return rating
@@ -651,7 +661,7 @@ def charter_reminders_send(*, today: dt.date) -> int:
                 continue
             previous, locked.reminded_for = locked.reminded_for, due_on
             locked.save(update_fields=["reminded_for"])
-            history_record(actor=actor, action=CharterAction.PLEDGE_REMIND, target=locked,
+            _recorded(actor=actor, action=CharterAction.PLEDGE_REMIND, target=locked,
                            changes={"reminded_for": {"before": previous, "after": due_on}})
             values = {"pledge": locked.title, "date": due_on.isoformat()}
             notify(people=_members(locked.endorsement.organisation), kind=NotificationKind.CHARTER_REPORT_DUE,

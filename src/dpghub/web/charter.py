@@ -45,14 +45,18 @@ from dpghub.charter.selectors import (
     endorsement_get,
     endorsements_list,
     good_ids_for,
+    goods_with_pledges,
     pledge_get,
     pledge_ratings,
     pledge_reports,
     pledge_state,
     pledge_targets,
+    pledges_latest_ratings,
     pledges_list,
+    pledges_states,
     report_get,
     report_verification_as_of,
+    sample_exists,
 )
 from dpghub.charter.services import (
     MilestoneInput,
@@ -123,9 +127,10 @@ class GridFilters:
     endorser_type: str = ""
     good: Good | None = None
     endorsement: Endorsement | None = None
+    include_sample: bool = False
     error: str = ""
 
-    def query(self, *, with_country: bool = True, with_endorser: bool = True) -> str:
+    def query(self, *, with_country: bool = True, with_endorser: bool = True, with_sample: bool = True) -> str:
         params = [("as_of", self.as_of.isoformat())]
         if self.country and with_country:
             params.append(("country", self.country))
@@ -135,6 +140,8 @@ class GridFilters:
             params.append(("good", self.good.slug))
         if self.endorsement is not None and with_endorser:
             params.append(("endorser", self.endorsement.organisation.slug))
+        if self.include_sample and with_sample:
+            params.append(("include_sample", "true"))
         return urlencode(params)
 
 
@@ -169,13 +176,16 @@ def _grid_filters(request: HttpRequest, *, country: str = "", endorsement: Endor
             endorsement = endorsement_get(viewer=request.user, organisation_slug=slug[:100])
         except EndorsementNotFound:
             errors.append(_("No endorser “%(slug)s”; all endorsers are shown.") % {"slug": slug[:100]})
+    # Sample data (dpghub charter sample) only when asked, or on a sample endorser's own page.
+    include_sample = get.get("include_sample") == "true" or (endorsement is not None and endorsement.is_sample)
     return GridFilters(as_of=as_of or today, country=code, endorser_type=endorser_type, good=good,
-                       endorsement=endorsement, error=" ".join(errors))
+                       endorsement=endorsement, include_sample=include_sample, error=" ".join(errors))
 
 
 def _grid_of(request: HttpRequest, filters: GridFilters) -> Grid:
     return charter_grid(viewer=request.user, as_of=filters.as_of, country=filters.country,
-                        endorser_type=filters.endorser_type, good=filters.good, endorsement=filters.endorsement)
+                        endorser_type=filters.endorser_type, good=filters.good, endorsement=filters.endorsement,
+                        include_sample=filters.include_sample)
 
 
 @dataclass
@@ -222,10 +232,13 @@ def _grid_context(request: HttpRequest, filters: GridFilters, grid: Grid) -> dic
     return {
         "grid": grid, "rows": _grid_rows(grid), "outcomes": Outcome.choices, "chart": _chart(grid),
         "filters": filters, "types": OrganisationType.choices,
-        "goods": list(Good.objects.filter(pledges__status=PledgeStatus.PUBLISHED).distinct()
-                      .order_by("name").only("slug", "name")),
+        "goods": goods_with_pledges(),
         "country_label": _country(filters.country, request) if filters.country else "",
         "gap_legend": [(GAP_MARKER[g], g.label) for g in Gap],
+        "sample_exists": sample_exists(),
+        "sample_toggle": "?" + GridFilters(**{**filters.__dict__, "include_sample": not filters.include_sample}).query(
+            with_country=not request.resolver_match.kwargs.get("code"),
+            with_endorser=not request.resolver_match.kwargs.get("slug")),
     }
 
 
@@ -238,7 +251,7 @@ def charter_home(request: HttpRequest) -> HttpResponse:
         "nav": "charter", "csv_url": reverse("web:charter-grid-csv") + f"?{query}",
         "json_url": reverse("api-v1:charter_grid") + f"?{query}",
         "grid_json_url": reverse("api-v1:charter_grid") + f"?{query}",
-        "endorsers_count": endorsements_list(viewer=request.user).count(),
+        "endorsers_count": endorsements_list(viewer=request.user, include_sample=filters.include_sample).count(),
     })
     return render(request, "web/charter_grid.html", context)
 
@@ -251,11 +264,12 @@ def charter_grid_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="dpghub-charter-grid-{grid.as_of.isoformat()}.csv"'
     writer = csv.writer(response)
-    writer.writerow(["as_of", "country", "endorser_type", "endorser", "good", "type", "outcome", "pledges", "endorsers",
-                     "completed", "late", "overdue", "gap", "currency", "pledged", "reported",
+    writer.writerow(["as_of", "country", "endorser_type", "endorser", "good", "includes_sample", "type", "outcome",
+                     "pledges", "endorsers", "completed", "late", "overdue", "gap", "currency", "pledged", "reported",
                      "reported_verified", "reported_self_reported"])
     head = [grid.as_of.isoformat(), filters.country, filters.endorser_type,
-            filters.endorsement.organisation.slug if filters.endorsement else "", filters.good.slug if filters.good else ""]
+            filters.endorsement.organisation.slug if filters.endorsement else "", filters.good.slug if filters.good else "",
+            "yes" if grid.includes_sample else "no"]
     for cell in grid.cells:
         counts = [cell.type.value, cell.outcome.value, cell.pledges, cell.endorsers, cell.completed, cell.late,
                   cell.overdue, cell.gap.value]
@@ -265,6 +279,28 @@ def charter_grid_csv(request: HttpRequest) -> HttpResponse:
             writer.writerow([*head, *counts, line.currency, line.pledged, line.reported, line.reported_verified,
                              line.reported - line.reported_verified])
     return response
+
+
+COUNTRY_PAGE_SIZE = 50
+
+
+def _country_pledges(request: HttpRequest, code: str, filters: GridFilters) -> dict:
+    """One page of the public pledges concerning the country (a country can have thousands)."""
+    listed = pledges_list(viewer=request.user, country=code, include_sample=filters.include_sample).exclude(
+        status=PledgeStatus.DRAFT)
+    try:
+        page = min(10_000, max(1, int(request.GET.get("page", "1"))))
+    except ValueError:
+        page = 1
+    start = (page - 1) * COUNTRY_PAGE_SIZE
+    rows = list(listed[start:start + COUNTRY_PAGE_SIZE + 1])  # one more says whether a next page exists (no count)
+
+    def link(number: int) -> str:
+        return f"?{filters.query(with_country=False)}&page={number}"
+
+    return {"pledges": rows[:COUNTRY_PAGE_SIZE], "page": page,
+            "previous_url": link(page - 1) if page > 1 else "",
+            "next_url": link(page + 1) if len(rows) > COUNTRY_PAGE_SIZE else ""}
 
 
 def charter_country(request: HttpRequest, code: str) -> HttpResponse:
@@ -277,7 +313,7 @@ def charter_country(request: HttpRequest, code: str) -> HttpResponse:
     context = _grid_context(request, filters, grid)
     context.update({
         "nav": "charter", "country_code": code, "country_label": _country(code, request),
-        "pledges": list(pledges_list(viewer=request.user, country=code).exclude(status=PledgeStatus.DRAFT)[:200]),
+        **_country_pledges(request, code, filters),
         "csv_url": reverse("web:charter-grid-csv") + f"?{query}",
         "json_url": reverse("api-v1:charter_country", kwargs={"code": code}) + f"?{filters.query(with_country=False)}",
         "grid_json_url": reverse("api-v1:charter_country", kwargs={"code": code})
@@ -295,10 +331,13 @@ def endorsers_list(request: HttpRequest) -> HttpResponse:
     country = request.GET.get("country", "").strip().upper()[:2]
     if country and not _is_country(country):
         country = ""
+    include_sample = request.GET.get("include_sample") == "true"
     rows = [(e, _country(e.organisation.country, request) if e.organisation.country else "")
-            for e in endorsements_list(viewer=request.user, endorser_type=endorser_type, country=country)[:1000]]
+            for e in endorsements_list(viewer=request.user, endorser_type=endorser_type, country=country,
+                                       include_sample=include_sample)[:1000]]
     return render(request, "web/charter_endorsers.html", {
-        "rows": rows, "mine": _my_organisations(request), "types": OrganisationType.choices, "type": endorser_type, "country": country, "nav": "charter",
+        "rows": rows, "include_sample": include_sample, "sample_exists": sample_exists(),
+        "mine": _my_organisations(request), "types": OrganisationType.choices, "type": endorser_type, "country": country, "nav": "charter",
         "json_url": reverse("api-v1:endorsers_list"),
     })
 
@@ -309,7 +348,7 @@ def _my_organisations(request: HttpRequest) -> list[dict]:
         return []
     actor = Actor.person(request.user)
     organisations = [org for org, _role in person_organisations(viewer=request.user)]
-    endorsed = {e.organisation_id: e for e in endorsements_list(viewer=request.user)
+    endorsed = {e.organisation_id: e for e in endorsements_list(viewer=request.user, include_sample=True)
                 .filter(organisation__in=organisations)}
     out = []
     for org in organisations:
@@ -332,10 +371,12 @@ def endorser_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = Actor.from_user(request.user)
     filters = _grid_filters(request, endorsement=endorsement)
     pledges = []
-    for pledge in pledges_list(viewer=request.user, endorsement=endorsement):
-        state = pledge_state(pledge=pledge, as_of=filters.as_of)
-        pledges.append({"pledge": pledge, "state": state, "light": _light(state),
-                        "rating": pledge_ratings(pledge=pledge).first()})
+    listed = list(pledges_list(viewer=request.user, endorsement=endorsement, include_sample=endorsement.is_sample))
+    states = pledges_states(pledges=listed, as_of=filters.as_of)
+    ratings = pledges_latest_ratings(pledges=listed)
+    for pledge in listed:
+        state = states[pledge.pk]
+        pledges.append({"pledge": pledge, "state": state, "light": _light(state), "rating": ratings.get(pledge.pk)})
     grid = _grid_of(request, filters)
     context = _grid_context(request, filters, grid)
     context.update({

@@ -69,6 +69,7 @@ class EndorserOut(Schema):
     endorsed_on: dt.date
     statement: str
     signatory_role: str
+    is_sample: bool = Field(description="Sample data (dpghub charter sample), not a real endorsement.")
 
 
 class EndorserIn(Schema):
@@ -88,6 +89,7 @@ class PledgeSummary(Schema):
     countries: list[str]
     pledged_on: dt.date
     version: int
+    is_sample: bool = Field(description="Sample data (dpghub charter sample), not a real commitment.")
 
 
 class PledgePage(Schema):
@@ -244,6 +246,7 @@ class TotalsOut(Schema):
 
 class GridOut(Schema):
     as_of: dt.date
+    includes_sample: bool = Field(description="Whether sample data (asked for with include_sample) is counted.")
     cells: list[CellOut]
     totals: TotalsOut
 
@@ -255,6 +258,8 @@ class GridQuery(Schema):
     country: str = Field("", pattern=r"^([A-Za-z]{2})?$", description="Pledges concerning this ISO 3166 country.")
     endorser_type: str = Field("", description="Pledges of endorsers of this organisation type.")
     good: str = Field("", description="Pledges concerning this good (slug).")
+    include_sample: bool = Field(False, description="Also count sample data (dpghub charter sample); left out "
+                                                 "by default.")
 
 
 class PledgeQuery(Schema):
@@ -266,6 +271,8 @@ class PledgeQuery(Schema):
     status: PledgeStatus | None = None
     page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=200)
+    include_sample: bool = Field(False, description="Also count sample data (dpghub charter sample); left out "
+                                                 "by default.")
 
 
 # -- rendering -----------------------------------------------------------------------------------------
@@ -278,13 +285,13 @@ def _endorser(endorsement: Endorsement) -> dict:
     org = endorsement.organisation
     return {"id": org.slug, "name": org.name, "type": org.type, "country": org.country,
             "endorsed_on": endorsement.endorsed_on, "statement": endorsement.statement,
-            "signatory_role": endorsement.signatory_role}
+            "signatory_role": endorsement.signatory_role, "is_sample": endorsement.is_sample}
 
 
 def _summary(pledge: Pledge) -> dict:
     return {"id": pledge.ref, "title": pledge.title, "endorser": pledge.endorsement.organisation.slug,
             "status": pledge.status, "types": pledge.types, "outcomes": pledge.outcomes, "countries": pledge.countries,
-            "pledged_on": pledge.pledged_on, "version": pledge.version}
+            "pledged_on": pledge.pledged_on, "version": pledge.version, "is_sample": pledge.is_sample}
 
 
 def _report(report: ProgressReport | None, metric: str | None = None, as_of: dt.date | None = None) -> dict | None:
@@ -327,7 +334,7 @@ def _finance(lines: list) -> list[dict]:
 def _grid(grid: Grid) -> dict:
     totals = grid.totals
     return {
-        "as_of": grid.as_of,
+        "as_of": grid.as_of, "includes_sample": grid.includes_sample,
         "cells": [{"type": c.type.value, "outcome": c.outcome.value, "pledges": c.pledges, "endorsers": c.endorsers,
                    "finance": _finance(c.finance), "completed": c.completed, "late": c.late, "overdue": c.overdue,
                    "gap": c.gap.value} for c in grid.cells],
@@ -347,9 +354,10 @@ def _targets(items: list[TargetIn]) -> list[TargetInput]:
 
 @router.get("/endorsers", response={200: list[EndorserOut], 400: Error}, url_name="endorsers_list",
             operation_id="endorsers_list", summary="The endorsers of the Charter")
-def endorsers(request: HttpRequest, endorser_type: str = "", country: str = "") -> list:
+def endorsers(request: HttpRequest, endorser_type: str = "", country: str = "", include_sample: bool = False) -> list:
     viewer = request_actor(request).user
-    return [_endorser(e) for e in endorsements_list(viewer=viewer, endorser_type=endorser_type, country=country)]
+    return [_endorser(e) for e in endorsements_list(viewer=viewer, endorser_type=endorser_type, country=country,
+                                                    include_sample=include_sample)]
 
 
 @router.get("/endorsers/{id}", response={200: EndorserDetail, 404: Error}, url_name="endorser_detail",
@@ -357,8 +365,8 @@ def endorsers(request: HttpRequest, endorser_type: str = "", country: str = "") 
 def endorser_detail(request: HttpRequest, id: str) -> dict:
     viewer = request_actor(request).user
     endorsement = endorsement_get(viewer=viewer, organisation_slug=id)
-    return {**_endorser(endorsement), "pledges": [_summary(p) for p in pledges_list(viewer=viewer,
-                                                                                    endorsement=endorsement)]}
+    listed = pledges_list(viewer=viewer, endorsement=endorsement, include_sample=endorsement.is_sample)
+    return {**_endorser(endorsement), "pledges": [_summary(p) for p in listed]}
 
 
 @router.post("/endorsers", response={201: EndorserOut, **WRITE_ERRORS}, url_name="endorser_create",
@@ -382,7 +390,7 @@ def pledges(request: HttpRequest, filters: Query[PledgeQuery]) -> dict:
     found = pledges_list(viewer=viewer, endorsement=endorsement, country=filters.country, good=good,
                          type=filters.type.value if filters.type else "",
                          outcome=filters.outcome.value if filters.outcome else "",
-                         status=filters.status.value if filters.status else "")
+                         status=filters.status.value if filters.status else "", include_sample=filters.include_sample)
     start = (filters.page - 1) * filters.page_size
     return {"count": found.count(), "page": filters.page, "page_size": filters.page_size,
             "results": [_summary(p) for p in found[start:start + filters.page_size]]}
@@ -486,7 +494,9 @@ def _grid_for(request: HttpRequest, query: GridQuery, **fixed: Any) -> dict:
     if query.as_of is not None and query.as_of > timezone.localdate():
         raise InvalidCharterInput(_("The grid is shown as of today at the latest."), field="as_of")
     filters = {"country": query.country, "endorser_type": query.endorser_type, **fixed}
-    return _grid(charter_grid(viewer=viewer, as_of=query.as_of, good=good, **filters))
+    endorsement = filters.get("endorsement")
+    include_sample = query.include_sample or (endorsement is not None and endorsement.is_sample)
+    return _grid(charter_grid(viewer=viewer, as_of=query.as_of, good=good, include_sample=include_sample, **filters))
 
 
 @router.get("/charter/grid", response={200: GridOut, 400: Error, 404: Error}, url_name="charter_grid",

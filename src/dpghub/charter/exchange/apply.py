@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from dpghub.charter.enums import CharterAction, PledgeStatus, Verification
 from dpghub.charter.errors import CharterError
 from dpghub.charter.models import Endorsement, Pledge, PledgeCell, PledgeCountry, ProgressReport, Target
+from dpghub.charter.state import charter_changed, targets_refresh
 from dpghub.common.authz import actor_may, is_secretariat
 from dpghub.common.errors import InvalidInput, PermissionDenied
 from dpghub.common.history import Actor, history_changes, history_record, history_snapshot
@@ -133,6 +134,12 @@ class ApplyResult:
         return prefix + counts
 
 
+def _recorded(**kwargs: Any) -> None:
+    """The history row of an applied change, and the Charter stamp raised (dpghub.charter.state)."""
+    history_record(**kwargs)
+    charter_changed()
+
+
 def import_require(actor: Actor) -> None:
     """Only the secretariat (or a system job run by an operator) imports Charter data."""
     if not actor_may(EXCHANGE_RULES, "charter.import_data", actor=actor):
@@ -178,7 +185,7 @@ def endorser_apply(*, name: str, type: str, country: str, endorsed_on, actor: Ac
     if endorsement is None:
         endorsement = Endorsement.objects.create(organisation=organisation, endorsed_on=endorsed_on, source=source,
                                                  is_sample=is_sample, signatory_role=signatory_role[:200])
-        history_record(actor=actor, action=CharterAction.ENDORSEMENT_CREATE, target=endorsement,
+        _recorded(actor=actor, action=CharterAction.ENDORSEMENT_CREATE, target=endorsement,
                        changes=history_changes({}, history_snapshot(endorsement, ["organisation", "endorsed_on",
                                                                                   "source", "is_sample"])))
         result.counts["endorsements created"] += 1
@@ -186,7 +193,7 @@ def endorser_apply(*, name: str, type: str, country: str, endorsed_on, actor: Ac
         before = history_snapshot(endorsement, ["endorsed_on"])
         endorsement.endorsed_on = endorsed_on
         endorsement.save(update_fields=["endorsed_on"])
-        history_record(actor=actor, action=CharterAction.ENDORSEMENT_UPDATE, target=endorsement,
+        _recorded(actor=actor, action=CharterAction.ENDORSEMENT_UPDATE, target=endorsement,
                        changes=history_changes(before, history_snapshot(endorsement, ["endorsed_on"])))
         result.counts["endorsements changed"] += 1
     return endorsement
@@ -216,11 +223,11 @@ def pledge_spec_apply(spec: PledgeSpec, *, actor: Actor, source: str, is_sample:
     if pledge is None:
         pledge = Pledge.objects.create(ref=spec.ref, published_at=timezone.now(), **wanted)
         pledge.goods.set(sorted(set(spec.good_ids)))
-        history_record(actor=actor, action=CharterAction.PLEDGE_CREATE, target=pledge,
+        _recorded(actor=actor, action=CharterAction.PLEDGE_CREATE, target=pledge,
                        changes=history_changes({}, {**history_snapshot(pledge, _PLEDGE_FIELDS),
                                                     "goods": sorted(set(spec.good_ids))}),
                        data={"ref": spec.ref})
-        history_record(actor=actor, action=CharterAction.PLEDGE_PUBLISH, target=pledge,
+        _recorded(actor=actor, action=CharterAction.PLEDGE_PUBLISH, target=pledge,
                        changes={"status": {"before": PledgeStatus.DRAFT, "after": PledgeStatus.PUBLISHED}})
         result.counts["pledges created"] += 1
         changed = True
@@ -235,7 +242,7 @@ def pledge_spec_apply(spec: PledgeSpec, *, actor: Actor, source: str, is_sample:
         if changes:
             pledge.version += 1
             pledge.save()
-            history_record(actor=actor, action=CharterAction.PLEDGE_UPDATE, target=pledge, changes=changes,
+            _recorded(actor=actor, action=CharterAction.PLEDGE_UPDATE, target=pledge, changes=changes,
                            data={"ref": spec.ref})
             result.counts["pledges changed"] += 1
             changed = True
@@ -248,7 +255,7 @@ def pledge_spec_apply(spec: PledgeSpec, *, actor: Actor, source: str, is_sample:
             pledge.save(update_fields=["version", "updated_at"])
             result.counts["pledges changed"] += 1
             changed = True
-        history_record(actor=actor, action=CharterAction.PLEDGE_UPDATE, target=pledge,
+        _recorded(actor=actor, action=CharterAction.PLEDGE_UPDATE, target=pledge,
                        changes={"goods": {"before": goods_before, "after": goods_after}}, data={"ref": spec.ref})
     if changed:
         _derived_write(pledge)
@@ -264,7 +271,7 @@ def _target_apply(pledge: Pledge, spec: TargetSpec, *, actor: Actor, result: App
     target = Target.objects.filter(pledge=pledge, metric=spec.metric).first()
     if target is None:
         target = Target.objects.create(pledge=pledge, metric=spec.metric, **wanted)
-        history_record(actor=actor, action=CharterAction.TARGET_CREATE, target=target,
+        _recorded(actor=actor, action=CharterAction.TARGET_CREATE, target=target,
                        changes=history_changes({}, history_snapshot(target, ("metric", *_TARGET_FIELDS))),
                        data={"ref": pledge.ref})
         result.counts["targets created"] += 1
@@ -275,7 +282,7 @@ def _target_apply(pledge: Pledge, spec: TargetSpec, *, actor: Actor, result: App
     changes = _snapshot_equal(before, history_snapshot(target, _TARGET_FIELDS))
     if changes:
         target.save()
-        history_record(actor=actor, action=CharterAction.TARGET_UPDATE, target=target, changes=changes,
+        _recorded(actor=actor, action=CharterAction.TARGET_UPDATE, target=target, changes=changes,
                        data={"ref": pledge.ref})
         result.counts["targets changed"] += 1
     return target
@@ -297,7 +304,8 @@ def report_spec_apply(spec: ReportSpec, *, target: Target, actor: Actor, source:
             verified_at=timezone.now() if verified else None,
             verified_by=actor.user if verified and actor.is_person else None,
             created_by=actor.user if actor.is_person else None, source=source, is_sample=is_sample)
-        history_record(actor=actor, action=CharterAction.REPORT_CREATE, target=report,
+        targets_refresh([target.pk])
+        _recorded(actor=actor, action=CharterAction.REPORT_CREATE, target=report,
                        changes=history_changes({}, history_snapshot(report, ("reported_on", *_REPORT_FIELDS))),
                        data={"ref": target.pledge.ref, "metric": target.metric})
         result.counts["reports created"] += 1
@@ -321,9 +329,10 @@ def report_spec_apply(spec: ReportSpec, *, target: Target, actor: Actor, source:
         report.verified_at = timezone.now()
         report.verified_by = actor.user if actor.is_person else None
     report.save()
+    targets_refresh([target.pk])
     action = (CharterAction.REPORT_VERIFY if spec.verification == Verification.VERIFIED
               else CharterAction.REPORT_REQUEST_EVIDENCE)
-    history_record(actor=actor, action=action, target=report,
+    _recorded(actor=actor, action=action, target=report,
                    changes=history_changes(before, history_snapshot(report, ["verification"])),
                    data={"ref": target.pledge.ref, "metric": target.metric})
     result.counts["reports verified"] += 1
@@ -332,6 +341,6 @@ def report_spec_apply(spec: ReportSpec, *, target: Target, actor: Actor, source:
 
 def run_record(*, actor: Actor, kind: str, source: str, result: ApplyResult, rows: int) -> None:
     """The one history row of an import run, with its counts."""
-    history_record(actor=actor, action=CharterAction.IMPORT_RUN,
+    _recorded(actor=actor, action=CharterAction.IMPORT_RUN,
                    data={"kind": kind, "source": source, "rows": rows, "counts": dict(result.counts),
                          "changed": result.changed[:200]})
