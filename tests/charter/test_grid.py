@@ -205,3 +205,23 @@ def test_a_cached_grid_costs_two_queries_and_every_write_drops_it(world):
     report(money, D(2024, 2, 1), 4)  # a write raises the stamp: the next read computes afresh
     assert charter_grid(viewer=None, as_of=END).totals.finance == [FinanceLine("EUR", Decimal("10.00"),
                                                                               Decimal("4.00"), Decimal("0.00"))]
+
+
+def test_after_a_write_a_job_computes_todays_grid_so_the_next_visitor_reads_it_from_the_cache(
+        world, django_capture_on_commit_callbacks):
+    from dpghub.charter.state import GRID_WARM_JOB
+    from dpghub.common.jobs import job_execute
+    from dpghub.common.models import Job
+
+    endorsement = endorse(world.org)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = pledge(endorsement, "w1")
+        target(made, "money", 10, currency="EUR")
+    (job,) = Job.objects.filter(kind=GRID_WARM_JOB)  # a burst of writes queues one warm-up
+    job_execute(job.pk)
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    with CaptureQueriesContext(connection) as queries:
+        grid = charter_grid(viewer=None)
+    assert len(queries) == 2  # the stamp, the cache: computed by the job, not by this visitor
+    assert grid.totals.pledges == 1

@@ -28,8 +28,13 @@ from dpghub.charter.models import GridStamp, ProgressReport, Target
 _STAMP = "charter"
 
 
+GRID_WARM_JOB = "charter.grid_warm"
+
+
 def charter_changed() -> None:
-    """Raise the Charter stamp (call inside the write's transaction)."""
+    """Raise the Charter stamp (call inside the write's transaction); once it commits, a job computes the
+    public grid again, so that the next visitor does not wait for it (charter/jobs.py)."""
+    transaction.on_commit(grid_warm_request)
     if GridStamp.objects.filter(name=_STAMP).update(version=F("version") + 1):
         return
     try:
@@ -37,6 +42,16 @@ def charter_changed() -> None:
             GridStamp.objects.create(name=_STAMP, version=1)
     except IntegrityError:  # created meanwhile by another writer
         GridStamp.objects.filter(name=_STAMP).update(version=F("version") + 1)
+
+
+def grid_warm_request() -> None:
+    """Queue the grid's warm-up unless one is already waiting (a burst of writes warms it once)."""
+    from dpghub.common.jobs import job_enqueue
+    from dpghub.common.models import Job, JobStatus
+
+    if not Job.objects.filter(kind=GRID_WARM_JOB, status=JobStatus.QUEUED).exists():
+        with transaction.atomic():
+            job_enqueue(kind=GRID_WARM_JOB, params={}, max_attempts=1)
 
 
 def charter_stamp() -> int:
