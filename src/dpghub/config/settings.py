@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "dpghub.web.context.people",
+                "dpghub.web.context.site",
             ],
         },
     }
@@ -269,6 +270,7 @@ DPGHUB_REVIEW_REMINDER_DAYS = CONFIG["REVIEW_REMINDER_DAYS"]
 DPGHUB_PAGE_SIZE = CONFIG["PAGE_SIZE"]
 DPGHUB_LOGIN_RATE = CONFIG["LOGIN_RATE"]
 DPGHUB_SITE_URL = CONFIG["SITE_URL"]
+DPGHUB_SOURCE_URL = CONFIG["SOURCE_URL"]
 DPGHUB_TRUSTED_PROXIES = CONFIG["TRUSTED_PROXIES"]
 DPGHUB_WRITE_API_RATE = CONFIG["WRITE_API_RATE"]
 DPGHUB_API_AUTH_FAILURE_RATE = CONFIG["API_AUTH_FAILURE_RATE"]

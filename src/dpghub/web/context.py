@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
@@ -14,3 +15,8 @@ def people(request: HttpRequest) -> dict:
     the signed-in viewer has not read. Each is read only when a page uses it."""
     return {"is_secretariat": SimpleLazyObject(lambda: is_secretariat(request.user)),
             "unread_notifications": SimpleLazyObject(lambda: notifications_unread_count(viewer=request.user))}
+
+
+def site(request: HttpRequest) -> dict:
+    """``source_url``: where this instance's source code is published (the footer links to it)."""
+    return {"source_url": settings.DPGHUB_SOURCE_URL}
