@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # outermost: compresses the final response of anonymous requests only (BREACH; docs/adr/0013-page17-compression-and-static-files.md)
+    "dpghub.common.compression.PublicGZipMiddleware",
     # first, so that whatever answers a request under /api/ (a 405, a CSRF refusal) keeps the API's error shape
     "dpghub.api.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -218,7 +220,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # hashed names after collectstatic (cached for a year), plain names before (dpghub.common.compression)
+    "staticfiles": {"BACKEND": "dpghub.common.compression.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 
