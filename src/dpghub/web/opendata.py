@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
+from dpghub.catalog.enums import Category
 from dpghub.catalog.selectors import goods_sitemap
 from dpghub.catalog.services.exporting import CSV_COLUMNS, FORMAT_NAME, goods_export_chunks
 
@@ -25,8 +26,7 @@ COLUMNS = {
     "name": gettext_noop("The good’s name."),
     "stage": gettext_noop("Where the good stands: nominee, dpg (a recognised digital public good), expired, "
                           "archived or excluded."),
-    "categories": gettext_noop("What kind of good it is: open-software, open-data, open-content, open-ai-model, "
-                               "open-standard."),
+    "categories": gettext_noop("What kind of good it is, as codes of the DPG Standard's categories: %(codes)s."),
     "aliases": gettext_noop("Other names the good is known by."),
     "description": gettext_noop("What the good does, as its owners describe it."),
     "website": gettext_noop("The good’s website."),
@@ -65,7 +65,8 @@ _DOWNLOADS = {
 @require_GET
 def open_data(request: HttpRequest) -> HttpResponse:
     context = {
-        "columns": [(name, _(COLUMNS[name])) for name in CSV_COLUMNS],
+        "columns": [(name, _(COLUMNS[name]) % {"codes": ", ".join(Category.values)} if name == "categories"
+                     else _(COLUMNS[name])) for name in CSV_COLUMNS],
         "sources": [{**source, "name": _(source["name"])} for source in SOURCES],
         "format_name": FORMAT_NAME,
         "nav": "data",
@@ -87,7 +88,7 @@ def download(request: HttpRequest, format: str) -> StreamingHttpResponse:
 def sitemap(request: HttpRequest) -> HttpResponse:
     """Every good's page, the list and the open data page (sitemaps.org 0.9)."""
     base = request.build_absolute_uri("/").rstrip("/")
-    urls = [(base + reverse("web:goods-list"), None), (base + reverse("web:open-data"), None)]
+    urls = [(base + reverse("web:goods-list"), None), (base + reverse("web:data"), None)]
     urls += [(base + reverse("web:good-detail", kwargs={"slug": slug}), updated)
              for slug, updated in goods_sitemap()]
     response = render(request, "web/sitemap.xml", {"urls": urls}, content_type="application/xml; charset=utf-8")
