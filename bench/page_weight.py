@@ -48,8 +48,11 @@ def _body(response) -> bytes:
 def _get(client, url: str, gzip: bool) -> tuple[int, bytes]:
     headers = {"HTTP_ACCEPT_ENCODING": "gzip"} if gzip else {}
     response = client.get(url, **headers)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(_body(response)), _body(response)
+    if response.status_code != 200:
+        raise SystemExit(f"{url}: {response.status_code}")
+    body = _body(response)
+    response.close()
+    return len(body), body
 
 
 def _assets(html: str) -> list[str]:

@@ -80,7 +80,7 @@ def test_data_page_describes_every_column_and_the_licence_of_each_source(client)
 def test_sitemap_lists_every_good_page(client, catalogue):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200 and response["Content-Type"] == "application/xml; charset=utf-8"
-    root = ET.fromstring(response.content)
+    root = ET.fromstring(response.content)  # noqa: S314 - the site's own sitemap
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locations = [loc.text for loc in root.findall("s:url/s:loc", ns)]
     goods = [f"http://testserver/goods/{slug}/" for slug in Good.objects.order_by("slug").values_list("slug", flat=True)]
