@@ -50,8 +50,7 @@ def _get(client, url: str, gzip: bool) -> tuple[int, bytes]:
     response = client.get(url, **headers)
     if response.status_code != 200:
         raise SystemExit(f"{url}: {response.status_code}")
-    body = _body(response)
-    response.close()
+    body = _body(response)  # read to its end, a streamed response closes itself
     return len(body), body
 
 

@@ -24,9 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _body(response) -> bytes:
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()  # a static file's response holds the file open until closed
-    return body
+    # reading a streamed response to its end closes it (and the file of a static file's response)
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 @pytest.fixture
