@@ -141,3 +141,19 @@ def test_static_names_are_hashed_and_cached_for_a_year_after_collectstatic(setti
     max_age = int(re.search(r"max-age=(\d+)", response["Cache-Control"]).group(1))
     assert max_age >= 365 * 24 * 3600 and "immutable" in response["Cache-Control"]
     assert f'<link rel="stylesheet" href="{url}">' in Client().get("/data/").content.decode()
+
+
+def test_every_page_has_the_band_the_navigation_and_the_footer(client, settings):
+    settings.DPGHUB_SOURCE_URL = "https://code.example.org/dpghub"
+    html = client.get("/charter/").content.decode()
+    assert '<a class="brand" href="/">DPG Hub</a>' in html and '<p class="tagline">Registry of digital public goods</p>' in html
+    nav = re.search(r'<nav class="site-nav" aria-label="Site"><div class="wrap">\s*<ul>(.*?)</ul>', html, re.DOTALL).group(1)
+    assert re.findall(r'<li><a href="([^"?]+)', nav) == ["/", "/charter/", "/orgs/", "/data/", "/api/v1/docs",
+                                                         "/accounts/login/"]
+    footer = html[html.index('<footer class="site">'):]
+    assert '<a href="/data/">Download the registry (CSV, JSON)</a>' in footer
+    assert '<a href="/api/v1/docs">API reference</a>' in footer
+    assert "public domain (The Unlicense)" in footer
+    assert '<a href="https://code.example.org/dpghub">Source code</a>: free software under the GNU Affero' in footer
+    # the one sentence on what digital public goods are opens the list page
+    assert "Digital public goods are open-source software, open data" in client.get("/").content.decode()
