@@ -10,7 +10,6 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 
@@ -118,6 +117,6 @@ class ServerRenderedDocs(DocsBase):
             "openapi_url": self.get_openapi_url(api, kwargs),
             "operations": _operations(document),
             "schemas": _schemas(document),
-            "site_url": reverse("web:goods-list"),
+            "nav": "api",  # the site's layout (web/base.html) marks "API" as the current page
         }
         return render(request, "api/docs.html", context)

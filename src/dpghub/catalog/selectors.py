@@ -6,6 +6,7 @@ Exports have their own query (catalog.services.exporting), which loads contacts 
 
 from __future__ import annotations
 
+import datetime
 import math
 import unicodedata
 import uuid
@@ -354,3 +355,8 @@ def good_get(*, slug: str) -> Good:
         return queryset.get(lookup)
     except Good.DoesNotExist:
         raise GoodNotFound(slug) from None
+
+
+def goods_sitemap() -> list[tuple[str, datetime.datetime]]:
+    """(slug, last change) of every good, by slug: what a sitemap lists (every good has a public page)."""
+    return list(Good.objects.order_by("slug").values_list("slug", "updated_at"))

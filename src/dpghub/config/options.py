@@ -80,6 +80,8 @@ OPTIONS: tuple[Option, ...] = (
            "address (for rate limits) is taken that many entries from the right. 0: the connection's address.", int),
     Option("SITE_URL", "http://127.0.0.1:8000", "The address people use to reach DPG Hub; links in e-mails "
            "start with it."),
+    Option("SOURCE_URL", "", "Where the source code this instance runs is published; the footer of every page "
+           "links to it (the AGPL asks a network service to offer its source). Empty: the footer names the licence only."),
     Option("LOGIN_RATE", "10/m", "Login attempts allowed per client address (count/period: s, m, h)."),
     Option("WRITE_API_RATE", "60/m", "Write API calls allowed per token, and per client address "
            "(count/period: s, m, h)."),

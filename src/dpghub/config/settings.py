@@ -84,13 +84,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # first, so that whatever answers a request under /api/ (a 405, a CSRF refusal) keeps the API's error shape
+    # outermost: a visitor who is not signed in is answered from memory, already compressed (ADR 0013)
+    "dpghub.web.pagecache.AnonymousPageCacheMiddleware",
+    # then: compresses the final response of anonymous requests only (BREACH; docs/adr/0016-compression-and-static-files.md)
+    "dpghub.common.compression.PublicGZipMiddleware",
+    # before the rest, so that whatever answers a request under /api/ (a 405, a CSRF refusal) keeps the API's error shape
     "dpghub.api.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dpghub.api.cors.PublicReadCorsMiddleware",  # Access-Control-Allow-Origin: * on public API reads
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # before sessions, CSRF and rendering: a visitor who is not signed in is answered from memory
-    "dpghub.web.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -120,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "dpghub.web.context.people",
+                "dpghub.web.context.site",
             ],
         },
     }
@@ -220,7 +223,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # hashed names after collectstatic (cached for a year), plain names before (dpghub.common.compression)
+    "staticfiles": {"BACKEND": "dpghub.common.compression.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 
@@ -309,6 +313,7 @@ DPGHUB_PAGE_CACHE_SECONDS = CONFIG["PAGE_CACHE_SECONDS"]
 DPGHUB_PAGE_CACHE_SKIP = ("/accounts/", "/account/", "/activity/", "/i18n/", "/static/", "/healthz", "/readyz")
 DPGHUB_LOGIN_RATE = CONFIG["LOGIN_RATE"]
 DPGHUB_SITE_URL = CONFIG["SITE_URL"]
+DPGHUB_SOURCE_URL = CONFIG["SOURCE_URL"]
 DPGHUB_TRUSTED_PROXIES = CONFIG["TRUSTED_PROXIES"]
 DPGHUB_WRITE_API_RATE = CONFIG["WRITE_API_RATE"]
 DPGHUB_API_AUTH_FAILURE_RATE = CONFIG["API_AUTH_FAILURE_RATE"]

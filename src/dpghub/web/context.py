@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
@@ -17,3 +18,8 @@ def people(request: HttpRequest) -> dict:
     return {"is_secretariat": SimpleLazyObject(lambda: is_secretariat(request.user)),
             "is_review_person": SimpleLazyObject(lambda: is_review_person(request.user)),
             "unread_notifications": SimpleLazyObject(lambda: notifications_unread_count(viewer=request.user))}
+
+
+def site(request: HttpRequest) -> dict:
+    """``source_url``: where this instance's source code is published (the footer links to it)."""
+    return {"source_url": settings.DPGHUB_SOURCE_URL}

@@ -2,8 +2,8 @@
 
 The public pages and the read API are the same for every anonymous visitor, and the catalogue
 changes rarely, so rendering them again for each request is waste (issue 18: `/` served 77
-requests/s on two cores). This middleware sits early in the chain, before sessions, CSRF and
-rendering, and for a GET or HEAD from someone who is not signed in (no session cookie, no
+requests/s on two cores). This middleware sits first in the chain (so what it keeps is already
+compressed), before sessions, CSRF and rendering, and for a GET or HEAD from someone who is not signed in (no session cookie, no
 ``Authorization`` header):
 
 - works out the *content version*: the id of the newest history row (``common.Activity``). Every
@@ -38,6 +38,7 @@ from dpghub.common.selectors import content_version
 _MAX_ENTRIES = 2000
 _MAX_BODY = 2_000_000  # bytes: an export or a huge page is not kept in memory
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Encoding", "Vary", "Cache-Control",
+                 "Strict-Transport-Security", "Content-Disposition",
                  "Access-Control-Allow-Origin", "Content-Security-Policy", "X-Frame-Options",
                  "X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy", "Link")
 
@@ -103,7 +104,8 @@ class AnonymousPageCacheMiddleware:
         language = get_language_from_request(request)
         key = hashlib.sha256("\x00".join((
             str(version), timezone.localdate().isoformat(), language, _encoding(request), request.method,
-            request.get_full_path())).encode("utf-8")).hexdigest()[:32]
+            request.scheme, request.META.get("HTTP_HOST", ""), request.get_full_path())).encode("utf-8")
+        ).hexdigest()[:32]  # scheme and host: an http:// request still meets the HTTPS redirect, a bad host its 400
         etag = f'"{key}"'
         if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
             response = HttpResponseNotModified()

@@ -1,12 +1,16 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from dpghub.web import accounts, charter, deployments, people, review, views
+from dpghub.web import accounts, charter, deployments, opendata, people, review, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.goods_list, name="goods-list"),
     path("goods/<str:slug>/", views.good_detail, name="good-detail"),
     path("goods/<str:slug>/screen/", views.good_screen, name="good-screen"),
+    path("data/", opendata.open_data, name="data"),
+    re_path(r"^data/goods\.(?P<format>csv|json)$", opendata.download, name="data-download"),
+    path("sitemap.xml", opendata.sitemap, name="sitemap"),
+    path("robots.txt", opendata.robots, name="robots"),
     path("charter/", charter.charter_home, name="charter"),
     path("charter/grid.csv", charter.charter_grid_csv, name="charter-grid-csv"),
     path("charter/countries/<str:code>/", charter.charter_country, name="charter-country"),

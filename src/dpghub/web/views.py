@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dpghub.catalog import presenters
-from dpghub.catalog.enums import CountryRole, Facet, IndicatorStatus, Stage
+from dpghub.catalog.enums import (
+    AssessmentSource,
+    CountryRole,
+    Facet,
+    IndicatorStatus,
+    OrganisationRole,
+    Stage,
+)
 from dpghub.catalog.errors import InvalidQuery
 from dpghub.catalog.facet_index import STAGE_ORDER
 from dpghub.catalog.selectors import (
@@ -37,6 +44,7 @@ from dpghub.web import labels
 from dpghub.web.charter import good_pledges
 from dpghub.web.forms import FACET_NAMES, SORT_CHOICES, GoodsQueryForm
 from dpghub.web.screening import screening_view
+from dpghub.web.structured import good_json_ld, json_ld_script
 
 #: Facet values shown before "Show all"; keeps the first view small (selected values always show).
 FACET_VALUES_SHOWN = 8
@@ -208,14 +216,19 @@ class IndicatorView:
     title: str
     status: str = ""
     status_label: str = ""
-    summary: str = ""
-    evidence: list[dict] = field(default_factory=list)
-    source_fields: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # the summary in plain words, translated
+    answers: list[tuple[str, str]] = field(default_factory=list)  # (question, "Yes"/"No"), translated
+    evidence: list[dict] = field(default_factory=list)  # text and url, no source field
+    sources: list[str] = field(default_factory=list)  # the source fields, for "where this comes from"
     confidence: int | None = None
 
 
 def _indicator_title(code: str) -> str:
     return _(presenters.indicator_title(code))
+
+
+def _plain(line: presenters.PlainLine) -> str:
+    return _(line.text) % line.params if line.params else _(line.text)
 
 
 def _indicator_views(assessment) -> list[IndicatorView]:
@@ -225,9 +238,15 @@ def _indicator_views(assessment) -> list[IndicatorView]:
         if row.result is not None:
             view.status = row.result.status
             view.status_label = labels.choice_label(IndicatorStatus, row.result.status)
-            view.summary = row.result.summary
-            view.evidence = row.evidence
-            view.source_fields = row.source_fields
+            for line in presenters.plain_summary(row.result.summary):
+                if line.question:
+                    view.answers.append((_(line.question), _("Yes") if line.yes else _("No")))
+                else:
+                    view.lines.append(_plain(line))
+            view.evidence = presenters.plain_evidence(row.evidence)
+            view.sources = list(row.source_fields) + sorted(
+                {item["field"] for item in row.evidence if item["field"]
+                 and not any(name.endswith(": " + item["field"]) or name == item["field"] for name in row.source_fields)})
             view.confidence = row.result.confidence
         views.append(view)
     return views
@@ -238,6 +257,50 @@ def _tally(views: list[IndicatorView]) -> list[tuple[str, int]]:
     counts = Counter(view.status_label for view in views if view.status)
     missing = sum(1 for view in views if not view.status)
     return list(counts.items()) + ([(_("Nothing recorded"), missing)] if missing else [])
+
+
+def _status_label(status: str) -> str:
+    return labels.choice_label(IndicatorStatus, status) if status else _("nothing recorded")
+
+
+def _changes_view(older, newer) -> dict:
+    changes = presenters.assessment_changes(older, newer)
+    return {
+        "is_empty": changes.is_empty,
+        "version": (changes.version_before, changes.version_after)
+        if changes.version_before != changes.version_after else None,
+        "statuses": [{"code": c.code, "title": _(c.title), "before": _status_label(c.before),
+                      "after": _status_label(c.after)} for c in changes.statuses],
+        "rewritten": changes.rewritten,
+    }
+
+
+def _assessment_view(assessment, older=None) -> dict:
+    views = _indicator_views(assessment)
+    return {
+        "assessment": assessment,
+        "is_imported": presenters.assessment_is_imported(assessment),
+        "is_crowd": assessment.source == AssessmentSource.CROWD_REVIEW,
+        "indicators": views,
+        "tally": _tally(views),
+        "has_sources": any(view.sources for view in views) or assessment.provenance_id is not None,
+        "changes": _changes_view(older, assessment) if older is not None else None,
+    }
+
+
+def _assessment_views(good) -> tuple[dict | None, list[dict], list[dict]]:
+    """The current assessment, the earlier ones and the crowdsourced reviews (newest first), each
+    with what changed since the one of its kind before it."""
+    ordered = presenters.assessments_ordered(good)
+    if ordered.current is None:
+        return None, [], []
+    if ordered.current.source == AssessmentSource.CROWD_REVIEW:  # only crowd reviews: the others are older
+        current_older = ordered.crowd[0] if ordered.crowd else None
+    else:
+        current_older = ordered.previous(ordered.current)
+    return (_assessment_view(ordered.current, current_older),
+            [_assessment_view(a, ordered.previous(a)) for a in ordered.earlier],
+            [_assessment_view(a, ordered.previous(a)) for a in ordered.crowd])
 
 
 def _sdg_views(good) -> list[dict]:
@@ -255,23 +318,22 @@ def _sdg_views(good) -> list[dict]:
 def good_detail(request: HttpRequest, slug: str) -> HttpResponse:
     good = good_get(slug=slug)  # GoodNotFound -> 404 page (dpghub.web.errors)
     countries = presenters.good_countries(good)
-    assessments = []
-    for assessment in good.assessments.all():
-        views = _indicator_views(assessment)
-        assessments.append({
-            "assessment": assessment,
-            "is_imported": presenters.assessment_is_imported(assessment),
-            "indicators": views,
-            "tally": _tally(views),
-        })
+    current, earlier, crowd = _assessment_views(good)
+    links = list(good.organisation_links.all())
+    page_url = request.build_absolute_uri(reverse("web:good-detail", kwargs={"slug": good.slug}))
     context = {
         "good": good,
         "categories": [labels.facet_label(Facet.CATEGORY, code) for code in good.categories],
         "stage_label": labels.facet_label(Facet.STAGE, good.stage),
+        "is_excluded": good.stage == Stage.EXCLUDED,
+        "owners": [link for link in links if link.role == OrganisationRole.OWNER],
+        "other_organisations": [link for link in links if link.role != OrganisationRole.OWNER],
         "sdgs": _sdg_views(good),
         "developed_in": [ref.name for ref in countries[CountryRole.DEVELOPMENT]],
         "deployed_in": [ref.name for ref in countries[CountryRole.DEPLOYMENT]],
-        "assessments": assessments,
+        "current": current,
+        "earlier": earlier,
+        "crowd": crowd,
         "screening": screening_view(screening_overview(good=good), indicator_title=_indicator_title),
         "has_repository": bool(good.repositories.all()),
         "can_screen": request.user.is_authenticated and request.user.has_perm(SCREENING_PERMISSION),
@@ -281,6 +343,8 @@ def good_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "history_json_url": reverse("api-v1:good_history", kwargs={"id": good.slug}),
         "pledges": good_pledges(viewer=request.user, good=good),
         "charter_json_url": reverse("api-v1:charter_good", kwargs={"id": good.slug}),
+        "json_ld": json_ld_script(good_json_ld(good, url=page_url, countries=countries)),
+        "nav": "goods",
     }
     return render(request, "web/good_detail.html", context)
 

@@ -142,22 +142,46 @@ def goods_iter(*, include_personal_data: bool = False) -> Iterator[dict[str, Any
         yield good_as_dict(good, include_personal_data=include_personal_data)
 
 
-def goods_export(*, format: str, stream: TextIO, include_personal_data: bool = False) -> int:
-    """Write every good to ``stream`` as ``json`` or ``csv``; return the number of goods written."""
+class _Lines:
+    """A write-only text stream that keeps what is written until taken (for csv.writer)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def take(self) -> str:
+        text, self.parts = "".join(self.parts), []
+        return text
+
+
+def goods_export_chunks(*, format: str, include_personal_data: bool = False) -> Iterator[str]:
+    """The export of :func:`goods_export` as text chunks (one per good), for a streamed download:
+    the catalogue is read in batches, never held whole in memory."""
     if format not in FORMATS:
         raise ValueError(f"unknown export format {format!r}; use one of {', '.join(FORMATS)}")
-    count = 0
     if format == "json":
-        stream.write(f'{{"format": "{FORMAT_NAME}", "goods": [')
-        for data in goods_iter(include_personal_data=include_personal_data):
-            stream.write(("\n" if count == 0 else ",\n") + json.dumps(data, ensure_ascii=False, sort_keys=True))
-            count += 1
-        stream.write("\n]}\n")
-        return count
+        yield f'{{"format": "{FORMAT_NAME}", "goods": ['
+        for count, data in enumerate(goods_iter(include_personal_data=include_personal_data)):
+            yield ("\n" if count == 0 else ",\n") + json.dumps(data, ensure_ascii=False, sort_keys=True)
+        yield "\n]}\n"
+        return
+    lines = _Lines()
     columns = list(CSV_COLUMNS) + (["contacts"] if include_personal_data else [])
-    writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(lines, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
+    yield lines.take()
     for data in goods_iter(include_personal_data=include_personal_data):
         writer.writerow(_csv_row(data, include_personal_data))
+        yield lines.take()
+
+
+def goods_export(*, format: str, stream: TextIO, include_personal_data: bool = False) -> int:
+    """Write every good to ``stream`` as ``json`` or ``csv``; return the number of goods written."""
+    count = -1  # the first chunk is the header (CSV) or the opening (JSON)
+    for chunk in goods_export_chunks(format=format, include_personal_data=include_personal_data):
+        stream.write(chunk)
         count += 1
-    return count
+    return count - 1 if format == "json" else count
