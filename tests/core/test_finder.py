@@ -18,7 +18,7 @@ def _goods() -> list[GoodFacts]:
                   sectors=frozenset({"health"}), layers=frozenset({"registries"}), sdgs=frozenset({3, 5}),
                   licences=(("MPL-2.0", "https://example.org/alpha/LICENSE"),), text="Alpha works in French and Swahili",
                   standards_text="HL7 FHIR, OpenAPI", countries=frozenset({"KE", "UG"}),
-                  verified_countries=frozenset({"KE"}), screened_on=dt.date(2026, 6, 1)),
+                  verified_countries=frozenset({"KE"}), last_commit=dt.date(2026, 6, 1)),
         GoodFacts(slug="beta", name="Beta", stage="nominee", categories=frozenset({"software"}),
                   sectors=frozenset({"education"}), sdgs=frozenset({4}), licences=(("AGPL-3.0-only", ""),),
                   text="Beta, in English", standards_text="LTI", countries=frozenset({"FR"})),

@@ -47,8 +47,8 @@ COPYLEFT_LABELS = {
 }
 #: Stages in tie-break order (the catalogue's own order): recognised DPGs first.
 STAGE_ORDER = ("dpg", "nominee", "expired", "archived", "excluded")
-#: A successful screening newer than this many days counts as a sign of active maintenance.
-MAINTAINED_SCREENING_DAYS = 365
+#: A last commit (seen by the newest successful screening) newer than this many days is active maintenance.
+MAINTAINED_COMMIT_DAYS = 365
 
 #: Words of the registry's free-text sectors that name a deployment sector code.
 _SECTOR_WORDS = {
@@ -147,7 +147,7 @@ class GoodFacts:
     standards_evidence: tuple[str, ...] = ()
     countries: frozenset[str] = frozenset()  # deployed in (deployments not disputed, and the registry's list)
     verified_countries: frozenset[str] = frozenset()
-    screened_on: dt.date | None = None  # newest successful screening
+    last_commit: dt.date | None = None  # the "last_commit" health signal of its newest successful screening
     expires_on: dt.date | None = None
 
     @property
@@ -203,7 +203,7 @@ def mentions(text: str, term: str) -> bool:
 
 
 def is_maintained(facts: GoodFacts, today: dt.date) -> bool:
-    recent = facts.screened_on is not None and (today - facts.screened_on).days <= MAINTAINED_SCREENING_DAYS
+    recent = facts.last_commit is not None and (today - facts.last_commit).days <= MAINTAINED_COMMIT_DAYS
     recognised = facts.stage == "dpg" and facts.expires_on is not None and facts.expires_on >= today
     return recent or recognised
 
@@ -288,12 +288,13 @@ def explain(need: Need, facts: GoodFacts, *, today: dt.date, labels: dict[str, s
                                 tuple(("deployments", f"{deployments}&country={code}") for code in found[:3])))
         elif kind == "maintained":
             met = is_maintained(facts, today)
-            if facts.screened_on and (today - facts.screened_on).days <= MAINTAINED_SCREENING_DAYS:
-                detail = Text.of(_("Its repository was screened on %(date)s."), date=facts.screened_on.isoformat())
+            if facts.last_commit and (today - facts.last_commit).days <= MAINTAINED_COMMIT_DAYS:
+                detail = Text.of(_("Its last commit is from %(date)s (found by its screening)."),
+                                 date=facts.last_commit.isoformat())
             elif met and facts.expires_on:
                 detail = Text.of(_("Recognised as a DPG until %(date)s."), date=facts.expires_on.isoformat())
             else:
-                detail = Text.of(_("No screening in the last year and no recognition in force."))
+                detail = Text.of(_("No commit in the last year seen by a screening, and no recognition in force."))
             checks.append(Check(key, Text(_("Actively maintained")), met, detail,
                                 (("screening", f"{page}#screening"),) if met else ()))
         elif kind == "recognised":

@@ -1,12 +1,16 @@
 from django.urls import path
 
-from dpghub.web import accounts, charter, people, views
+from dpghub.web import accounts, charter, finder, people, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.goods_list, name="goods-list"),
     path("goods/<str:slug>/", views.good_detail, name="good-detail"),
     path("goods/<str:slug>/screen/", views.good_screen, name="good-screen"),
+    path("finder/", finder.finder, name="finder"),
+    path("finder/shortlist/", finder.finder_print, name="finder-print"),
+    path("finder/shortlist.csv", finder.finder_csv, name="finder-csv"),
+    path("compare/", finder.compare, name="compare"),
     path("charter/", charter.charter_home, name="charter"),
     path("charter/grid.csv", charter.charter_grid_csv, name="charter-grid-csv"),
     path("charter/countries/<str:code>/", charter.charter_country, name="charter-country"),

@@ -50,14 +50,14 @@ def expression_copyleft(expression: str) -> Copyleft:
 
     def term() -> Copyleft:
         nonlocal position
-        token = tokens[position] if position < len(tokens) else ""
+        part = tokens[position] if position < len(tokens) else ""
         position += 1
-        if token == "(":
+        if part == "(":
             value = either()
             if position < len(tokens) and tokens[position] == ")":
                 position += 1
             return value
-        value = licence_copyleft(token)
+        value = licence_copyleft(part)
         if position < len(tokens) and tokens[position].upper() == "WITH":
             position += 2  # an exception only narrows what the licence asks: keep the licence's reach
         return value
