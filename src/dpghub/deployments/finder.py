@@ -246,7 +246,7 @@ def _catalogue_version() -> int:
 def finder_index(*, fresh: bool = False) -> FinderIndex:
     """The process's finder index, rebuilt when the catalogue changed or it is older than the setting."""
     key = (connection.alias, connection.settings_dict.get("NAME"), _catalogue_version())
-    ttl = getattr(settings, "DPGHUB_FINDER_CACHE_SECONDS", 60)
+    ttl = settings.DPGHUB_FINDER_CACHE_SECONDS
     with _lock:
         cached = _cache.get(connection.alias)
         if fresh or cached is None or cached.key != key or time.monotonic() - cached.built > ttl:

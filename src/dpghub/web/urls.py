@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dpghub.web import accounts, charter, finder, people, views
+from dpghub.web import accounts, charter, finder, people, views, watching
 
 app_name = "web"
 urlpatterns = [
@@ -28,6 +28,8 @@ urlpatterns = [
     path("orgs/<slug:slug>/join/", people.org_join, name="org-join"),
     path("memberships/<int:membership_id>/<str:action>/", people.membership_decide, name="membership-decide"),
     path("account/tokens/", people.tokens_page, name="tokens"),
+    path("account/following/", watching.following_page, name="following"),
+    path("watch/", watching.watch, name="watch"),
     path("account/notifications/", people.notifications_page, name="notifications"),
     path("activity/", people.activity_page, name="activity"),
     # The rest of /accounts/ is django-allauth's (config/urls.py); these come first and take precedence.
