@@ -38,27 +38,27 @@ class FinderQuery(Schema):
     page_size: int = Field(50, ge=1, le=500)
 
 
-class EvidenceOut(Schema):
+class FinderEvidenceOut(Schema):
     kind: str = Field(description="registry, deployments, evidence, licence or screening.")
     url: str = Field(description="A path on this site or the source's own link.")
 
 
-class CheckOut(Schema):
+class FinderCheckOut(Schema):
     criterion: str = Field(description="The criterion's key, e.g. sdg:3, standard:FHIR, region.")
     label: str
     met: bool
     detail: str
-    evidence: list[EvidenceOut]
+    evidence: list[FinderEvidenceOut]
 
 
-class RankedOut(Schema):
+class FinderRankedOut(Schema):
     rank: int
     good: str
     name: str
     url: str
     score: int = Field(description="Criteria met.")
     out_of: int = Field(description="Criteria asked.")
-    criteria: list[CheckOut]
+    criteria: list[FinderCheckOut]
 
 
 class FinderOut(Schema):
@@ -67,7 +67,7 @@ class FinderOut(Schema):
     count: int = Field(description="Goods that meet at least one criterion.")
     page: int
     page_size: int
-    results: list[RankedOut]
+    results: list[FinderRankedOut]
 
 
 @router.get("/finder", response={200: FinderOut, 400: Error, 422: Error}, url_name="finder", operation_id="finder",
@@ -90,13 +90,13 @@ def finder(request: HttpRequest, params: Query[FinderQuery]) -> dict:
             "page": params.page, "page_size": params.page_size, "results": results}
 
 
-class LicenceOut(Schema):
+class CompareLicenceOut(Schema):
     expression: str
     evidence_url: str
     copyleft: str
 
 
-class ScreeningOut(Schema):
+class CompareScreeningOut(Schema):
     finished_at: datetime | None
     commit: str
     root_license: str
@@ -115,7 +115,7 @@ class CompareDeploymentsOut(Schema):
     verified_share: float | None
 
 
-class ActivityOut(Schema):
+class CompareActivityOut(Schema):
     last_commit: date | None
     last_screened_at: datetime | None
     last_deployment_confirmed_at: datetime | None
@@ -131,12 +131,12 @@ class CompareGoodOut(Schema):
     expires_on: date | None
     expires_in_days: int | None
     categories: list[str]
-    licences: list[LicenceOut]
-    screening: ScreeningOut | None
+    licences: list[CompareLicenceOut]
+    screening: CompareScreeningOut | None
     deployments: CompareDeploymentsOut
     implementers: list[str]
     languages_named: list[str] = Field(description="ISO 639-1 language names its record mentions.")
-    activity: ActivityOut
+    activity: CompareActivityOut
 
 
 class CompareOut(Schema):
