@@ -103,6 +103,7 @@ def test_page_csv_print_and_api_agree(client, shipped):
     assert [row[1] for row in rows[1:21]] == [r["name"] for r in api["results"]]
     printable = client.get(f"/finder/shortlist/?{BAHMNI_NEED}").content.decode()
     assert "Bahmni" in printable and "Standard: DICOM" in printable
+    assert "There is no such page" in client.get(f"/finder/?{BAHMNI_NEED}&page=999").content.decode()
 
 
 def test_deployments_feed_the_layer_and_region_criteria(shipped, world):

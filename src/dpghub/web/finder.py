@@ -138,7 +138,7 @@ def finder_csv(request: HttpRequest) -> HttpResponse:
         met = "; ".join(f"{c.label}: {c.detail}" for c in view.met)
         missed = "; ".join(f"{c.label}: {c.detail}" for c in view.missed)
         evidence = " ".join(url if url.startswith("http") else base + url for c in view.met for _l, url in c.evidence)
-        writer.writerow([view.rank, view.name, base + view.url, view.score, view.out_of,
+        writer.writerow([view.rank, _csv_safe(view.name), base + view.url, view.score, view.out_of,
                          *(_csv_safe(v) for v in (met, missed)), evidence])
     return response
 
