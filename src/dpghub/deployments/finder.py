@@ -3,9 +3,10 @@ good (catalogue, deployments, screenings) gathered in a few queries, and the ran
 :mod:`dpghub.core.finder` over them. The web page, its CSV and printable twins and ``/api/v1/finder`` all
 call :func:`finder_search` with the same parameters, so they list the same goods in the same order.
 
-The facts are kept per process in a :class:`~dpghub.core.finder.FinderIndex` until the catalogue's index
-version changes or ``DPGHUB_FINDER_CACHE_SECONDS`` (60) pass, whichever comes first: a new deployment or
-screening shows in the finder within that time.
+The facts are kept per process in a :class:`~dpghub.core.finder.FinderIndex`. Every
+``DPGHUB_FINDER_CACHE_SECONDS`` (60) it checks, in three aggregate queries, whether the catalogue, the
+deployments or the screenings changed, and builds the index again only then: a change shows in the finder
+within that time, and an unchanged registry is never read twice.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -228,7 +230,7 @@ def finder_facts() -> list[GoodFacts]:
 @dataclass
 class _Cached:
     key: tuple
-    built: float
+    checked: float
     index: FinderIndex
 
 
@@ -236,22 +238,32 @@ _cache: dict[str, _Cached] = {}
 _lock = threading.Lock()
 
 
-def _catalogue_version() -> int:
+def _data_version() -> tuple:
+    """What the index was built from: the catalogue's index version, and the count, newest id and newest change of
+    deployments and of successful screenings (three aggregate queries)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT version FROM catalog_indexversion WHERE id = 1")
         row = cursor.fetchone()
-    return row[0] if row else 0
+    deployments = Deployment.objects.aggregate(n=Count("pk"), last=Max("pk"), changed=Max("updated_at"))
+    screenings = ScreeningRun.objects.filter(status=ScreeningStatus.SUCCEEDED).aggregate(n=Count("pk"), last=Max("pk"))
+    return (row[0] if row else 0, *deployments.values(), *screenings.values())
 
 
 def finder_index(*, fresh: bool = False) -> FinderIndex:
-    """The process's finder index, rebuilt when the catalogue changed or it is older than the setting."""
-    key = (connection.alias, connection.settings_dict.get("NAME"), _catalogue_version())
+    """The process's finder index. At most every ``DPGHUB_FINDER_CACHE_SECONDS`` it checks what the index was
+    built from (:func:`_data_version`) and builds it again only when that changed."""
+    key = (connection.alias, connection.settings_dict.get("NAME"))
     ttl = settings.DPGHUB_FINDER_CACHE_SECONDS
     with _lock:
         cached = _cache.get(connection.alias)
-        if fresh or cached is None or cached.key != key or time.monotonic() - cached.built > ttl:
-            cached = _Cached(key=key, built=time.monotonic(), index=FinderIndex(finder_facts()))
-            _cache[connection.alias] = cached
+        if not fresh and cached is not None and cached.key[:2] == key and time.monotonic() - cached.checked <= ttl:
+            return cached.index
+        version = _data_version()
+        if fresh or cached is None or cached.key != (*key, version):
+            cached = _Cached(key=(*key, version), checked=time.monotonic(), index=FinderIndex(finder_facts()))
+        else:
+            cached.checked = time.monotonic()
+        _cache[connection.alias] = cached
         return cached.index
 
 
