@@ -329,6 +329,8 @@ class FinderIndex:
             ):
                 self._by.setdefault(key, BitMap()).add(position)
         self._text_cache: dict[tuple[str, str], BitMap] = {}
+        self._folded = {"text": [facts.text.casefold() for facts in self.goods],
+                        "standards_text": [facts.standards_text.casefold() for facts in self.goods]}
 
     def _of(self, kind: str, values: Iterable[object]) -> BitMap:
         return BitMap.union(BitMap(), *(self._by.get((kind, value), BitMap()) for value in values))
@@ -336,9 +338,9 @@ class FinderIndex:
     def _mentioning(self, attribute: str, term: str) -> BitMap:
         key = (attribute, term.casefold())
         if key not in self._text_cache:
-            pattern = _word(term.strip())
-            self._text_cache[key] = BitMap(position for position, facts in enumerate(self.goods)
-                                           if pattern.search(getattr(facts, attribute).casefold()))
+            search = _word(term.strip()).search
+            self._text_cache[key] = BitMap(position for position, text in enumerate(self._folded[attribute])
+                                           if search(text))
         return self._text_cache[key]
 
     def meeting(self, need: Need, key: str, *, today: dt.date) -> BitMap:
@@ -360,7 +362,11 @@ class FinderIndex:
         if kind == "region":
             return self._of("country", sorted(countries_in_region(need.region)))
         if kind == "maintained":
-            return BitMap(position for position, facts in enumerate(self.goods) if is_maintained(facts, today))
+            key = ("maintained", today.isoformat())
+            if key not in self._text_cache:
+                self._text_cache[key] = BitMap(position for position, facts in enumerate(self.goods)
+                                               if is_maintained(facts, today))
+            return self._text_cache[key]
         if kind == "recognised":
             return self._of("stage", ["dpg"])
         raise ValueError(f"unknown criterion {key!r}")

@@ -260,7 +260,8 @@ def finder_index(*, fresh: bool = False) -> FinderIndex:
             return cached.index
         version = _data_version()
         if fresh or cached is None or cached.key != (*key, version):
-            cached = _Cached(key=(*key, version), checked=time.monotonic(), index=FinderIndex(finder_facts()))
+            index = FinderIndex(finder_facts())
+            cached = _Cached(key=(*key, version), checked=time.monotonic(), index=index)
         else:
             cached.checked = time.monotonic()
         _cache[connection.alias] = cached
