@@ -191,6 +191,9 @@ class Ranked:
         return [check for check in self.checks if not check.met]
 
 
+_WORDS = re.compile(r"\w+")
+
+
 @cache
 def _word(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + re.escape(term.casefold()) + r"(?!\w)")
@@ -331,6 +334,15 @@ class FinderIndex:
         self._text_cache: dict[tuple[str, str], BitMap] = {}
         self._folded = {"text": [facts.text.casefold() for facts in self.goods],
                         "standards_text": [facts.standards_text.casefold() for facts in self.goods]}
+        # word -> goods whose text has it: a term's candidates are the goods having all its words, and only
+        # they are searched for the whole term (a whole-word match implies every word is there)
+        self._words: dict[str, dict[str, BitMap]] = {}
+        for attribute, texts in self._folded.items():
+            positions: dict[str, list[int]] = {}
+            for position, text in enumerate(texts):
+                for word in set(_WORDS.findall(text)):
+                    positions.setdefault(word, []).append(position)
+            self._words[attribute] = {word: BitMap(found) for word, found in positions.items()}
 
     def _of(self, kind: str, values: Iterable[object]) -> BitMap:
         return BitMap.union(BitMap(), *(self._by.get((kind, value), BitMap()) for value in values))
@@ -339,8 +351,14 @@ class FinderIndex:
         key = (attribute, term.casefold())
         if key not in self._text_cache:
             search = _word(term.strip()).search
-            self._text_cache[key] = BitMap(position for position, text in enumerate(self._folded[attribute])
-                                           if search(text))
+            words = _WORDS.findall(term.casefold())
+            if words:
+                index = self._words[attribute]
+                candidates = BitMap.intersection(*(index.get(word, BitMap()) for word in words))
+            else:
+                candidates = self.all
+            texts = self._folded[attribute]
+            self._text_cache[key] = BitMap(position for position in candidates if search(texts[position]))
         return self._text_cache[key]
 
     def meeting(self, need: Need, key: str, *, today: dt.date) -> BitMap:
