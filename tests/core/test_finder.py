@@ -104,3 +104,11 @@ def test_the_index_agrees_with_the_one_good_check_on_random_needs():
         assert [r.facts.slug for r in page] == expected, need
         for ranked in page:
             assert ranked.score == len(ranked.met)
+
+
+def test_free_text_terms_match_whole_phrases_through_the_word_index():
+    goods = [GoodFacts(slug="a", name="A", standards_text="HL7 FHIR R4"),
+             GoodFacts(slug="b", name="B", standards_text="FHIR and HL7v2")]
+    assert [r.facts.slug for r in rank(Need(standards=("HL7 FHIR",)), goods, today=TODAY)] == ["a"]
+    assert [r.facts.slug for r in rank(Need(standards=("fhir",)), goods, today=TODAY)] == ["a", "b"]
+    assert rank(Need(standards=("-",)), goods, today=TODAY) == []  # no word: every text is searched, none has it
