@@ -28,10 +28,11 @@ from django.utils.translation import gettext as _
 from dpghub.catalog.enums import Category, CountryRole
 from dpghub.catalog.enums import Stage as GoodStage
 from dpghub.catalog.models import Good, GoodCountry, GoodLicense, GoodSDG, IndicatorResult
+from dpghub.common.errors import InvalidInput
 from dpghub.core.finder import LICENCE_CONSTRAINTS, FinderIndex, GoodFacts, Need, Ranked, sector_codes
 from dpghub.core.regions import region_names
 from dpghub.deployments.enums import DpiLayer, Sector, VerificationState
-from dpghub.deployments.errors import InvalidDeployment
+from dpghub.deployments.errors import DeploymentsError
 from dpghub.deployments.models import Deployment
 from dpghub.screening.models import ScreeningRun, ScreeningStatus
 
@@ -41,7 +42,7 @@ PARAMETERS = ("category", "layer", "sector", "sdg", "languages", "licence", "sta
 MAX_TERMS = 10
 
 
-class InvalidNeed(InvalidDeployment):
+class InvalidNeed(DeploymentsError, InvalidInput):
     """A parameter of the finder that cannot be read."""
 
 

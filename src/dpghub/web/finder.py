@@ -23,7 +23,7 @@ from dpghub.core.sdgs import sdg_name
 from dpghub.deployments.compare import COMPARE_MAX, goods_compare, slugs_from_params
 from dpghub.deployments.enums import DpiLayer, Sector, Stage
 from dpghub.deployments.errors import InvalidDeployment
-from dpghub.deployments.finder import FinderAnswer, finder_need, finder_search, need_query
+from dpghub.deployments.finder import FinderAnswer, InvalidNeed, finder_need, finder_search, need_query
 
 PAGE_SIZE = 20
 EVIDENCE_LABELS = {
@@ -79,7 +79,7 @@ def _form_choices(need) -> dict:
 def _answer(request: HttpRequest, *, limit: int, offset: int) -> tuple[FinderAnswer | None, str, object]:
     try:
         need = finder_need(request.GET)
-    except InvalidDeployment as exc:
+    except InvalidNeed as exc:
         return None, exc.message, finder_need({})
     return finder_search(viewer=request.user, need=need, limit=limit, offset=offset), "", need
 
