@@ -10,7 +10,9 @@ from django.utils import timezone
 from dpghub.catalog.models import Good, GoodFieldOwner
 from dpghub.catalog.services.editing import GoodEditRefused, good_fields_release, good_fields_set
 from dpghub.common.models import Activity, Job
-from dpghub.notifications.models import Notification
+from dpghub.notifications.errors import FollowRefused
+from dpghub.notifications.models import Notification, Watch
+from dpghub.notifications.watching import watch_follow
 from dpghub.screening.errors import NotAllowed
 from dpghub.screening.models import ScreeningRun
 from dpghub.screening.services import screening_request
@@ -43,8 +45,9 @@ CALLS = {
     "good_fields_set": lambda w, a: good_fields_set(actor=a, good=_good(), values={"name": "Changed"}),
     "good_fields_release": lambda w, a: good_fields_release(actor=a, good=_good(), fields=["name"]),
     "screening_request": lambda w, a: screening_request(actor=a, good=_good()),
+    "watch_follow": lambda w, a: watch_follow(actor=a, good=_good()),
 }
-REFUSALS = (TokenPermissionDenied, GoodEditRefused, NotAllowed)
+REFUSALS = (TokenPermissionDenied, GoodEditRefused, NotAllowed, FollowRefused)
 
 ALLOWED = {
     # tokens cannot make tokens: a token that leaks must not be able to mint more
@@ -54,13 +57,15 @@ ALLOWED = {
     "good_fields_release": {"secretariat", "system"},
     # screening needs the screening permission (secretariat: superuser here) or a system job
     "screening_request": {"secretariat", "system"},
+    # a person follows for themself (a write token acts for its person); a system job follows for nobody
+    "watch_follow": {"outsider", "member", "admin", "admin_of_another", "secretariat", "admin_write_token"},
 }
 
 
 def _state():
     return (list(ApiToken.objects.order_by("pk").values()), list(Good.objects.order_by("pk").values()),
             list(GoodFieldOwner.objects.values()), ScreeningRun.objects.count(), Activity.objects.count(),
-            Notification.objects.count(), Job.objects.count())
+            Notification.objects.count(), Job.objects.count(), Watch.objects.count())
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -283,9 +283,10 @@ def test_openapi_document(client):
     assert sorted(document["paths"]) == [
         "/api/v1/", "/api/v1/applications", "/api/v1/applications/{id}", "/api/v1/applications/{id}/actions/{action}",
         "/api/v1/charter/countries/{code}", "/api/v1/charter/endorsers/{id}", "/api/v1/charter/goods/{id}",
-        "/api/v1/charter/grid", "/api/v1/countries", "/api/v1/countries/{code}", "/api/v1/decisions", "/api/v1/deployments",
+        "/api/v1/charter/grid", "/api/v1/compare", "/api/v1/countries", "/api/v1/countries/{code}", "/api/v1/decisions", "/api/v1/deployments",
         "/api/v1/deployments/{id}", "/api/v1/deployments/{id}/actions/{action}",
         "/api/v1/deployments/{id}/history", "/api/v1/endorsers", "/api/v1/endorsers/{id}", "/api/v1/facets",
+        "/api/v1/finder",
         "/api/v1/goods", "/api/v1/goods/{id}", "/api/v1/goods/{id}/history", "/api/v1/goods/{id}/screening",
         "/api/v1/implementers", "/api/v1/me", "/api/v1/memberships/{membership_id}/actions/{action}",
         "/api/v1/orgs", "/api/v1/orgs/{id}", "/api/v1/orgs/{id}/history", "/api/v1/orgs/{id}/memberships",

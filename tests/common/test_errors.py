@@ -12,6 +12,7 @@ from dpghub.charter.errors import CharterConflict, CharterError
 from dpghub.charter.exchange import ExchangeError
 from dpghub.common import errors
 from dpghub.deployments.errors import DeploymentsError
+from dpghub.notifications.errors import NotificationsError
 from dpghub.orgs.errors import InvalidTransition, OrgsError
 from dpghub.review.errors import ReviewError
 from dpghub.screening.errors import NoRepository, NotAllowed, RepositoryRefused, ScreeningRequestError
@@ -37,7 +38,7 @@ def test_every_error_an_app_raises_belongs_to_exactly_one_family():
     bases = {cls for cls in app_errors
              if any(issubclass(other, cls) and other is not cls for other in app_errors)}
     assert bases == {CatalogError, ScreeningRequestError, OrgsError, TokenError, CharterError, CharterConflict,
-                     ExchangeError, DeploymentsError, ReviewError}
+                     ExchangeError, DeploymentsError, ReviewError, NotificationsError}
     for cls in app_errors - bases:
         families = [family for family in errors.FAMILIES if issubclass(cls, family)]
         assert len(families) == 1, f"{cls.__module__}.{cls.__name__} belongs to {families}"

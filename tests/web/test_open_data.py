@@ -148,7 +148,7 @@ def test_every_page_has_the_band_the_navigation_and_the_footer(client, settings)
     html = client.get("/charter/").content.decode()
     assert '<a class="brand" href="/">DPG Hub</a>' in html and '<p class="tagline">Registry of digital public goods</p>' in html
     nav = re.search(r'<nav class="site-nav" aria-label="Site"><div class="wrap">\s*<ul>(.*?)</ul>', html, re.DOTALL).group(1)
-    assert re.findall(r'<li><a href="([^"?]+)', nav) == ["/", "/charter/", "/countries/", "/orgs/", "/data/", "/api/v1/docs",
+    assert re.findall(r'<li><a href="([^"?]+)', nav) == ["/", "/finder/", "/charter/", "/countries/", "/orgs/", "/data/", "/api/v1/docs",
                                                          "/accounts/login/"]
     footer = html[html.index('<footer class="site">'):]
     assert '<a href="/data/">Download the registry (CSV, JSON)</a>' in footer

@@ -292,7 +292,7 @@ def test_the_export_holds_everything_about_the_person_and_nothing_secret():
     data = json.loads(response.content)
     assert data["format"] == 1
     assert list(data) == ["format", "exported_at", "account", "profile", "email_addresses", "platform_roles",
-                          "two_factor", "activity", "memberships", "api_tokens", "notifications"]
+                          "two_factor", "activity", "memberships", "api_tokens", "notifications", "following"]
     assert data["account"]["email"] == "ana@example.org"
     assert data["account"]["pseudonym"] == person_pseudonym(person)
     assert data["profile"]["display_name"] == "Ana Lima"

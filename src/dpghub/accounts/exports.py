@@ -1,12 +1,12 @@
 """The sections other apps add to a person's export: memberships, API tokens (never their secret) and
-notifications. Registered when the accounts app starts (AccountsConfig.ready)."""
+notifications and what they follow. Registered when the accounts app starts (AccountsConfig.ready)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from dpghub.accounts.services import person_exporter
-from dpghub.notifications.models import Notification, NotificationPreference
+from dpghub.notifications.models import Notification, NotificationPreference, Watch
 from dpghub.orgs.models import Membership
 from dpghub.tokens.models import ApiToken
 
@@ -39,3 +39,9 @@ def _notifications(user: Any) -> dict:
         "choices": [{"kind": p.kind, "by_email": p.by_email, "in_site": p.in_site}
                     for p in NotificationPreference.objects.filter(person=user).order_by("kind")],
     }
+
+
+@person_exporter("following")
+def _following(user: Any) -> list[dict]:
+    return [{"good": w.good.slug if w.good else None, "country": w.country or None, "since": _when(w.created_at)}
+            for w in Watch.objects.filter(person=user).select_related("good").order_by("pk")]

@@ -8,6 +8,7 @@ from dpghub.api import errors
 from dpghub.api.docs import ServerRenderedDocs
 from dpghub.api.routers.charter import router as charter_router
 from dpghub.api.routers.deployments import router as deployments_router
+from dpghub.api.routers.finder import router as finder_router
 from dpghub.api.routers.goods import router as goods_router
 from dpghub.api.routers.index import router as index_router
 from dpghub.api.routers.people import router as people_router
@@ -41,3 +42,4 @@ api.add_router("/", people_router)
 api.add_router("/", charter_router)
 api.add_router("/", deployments_router)
 api.add_router("/", review_router)
+api.add_router("/", finder_router)

@@ -15,4 +15,5 @@ from dpghub.cli import (
     review,  # noqa: F401
     screen,  # noqa: F401
     users,  # noqa: F401
+    watch,  # noqa: F401
 )

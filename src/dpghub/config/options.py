@@ -98,6 +98,10 @@ OPTIONS: tuple[Option, ...] = (
            "remind` tells the endorser's members (once per due date).", int),
     Option("DEPLOYMENTS_STALE_DAYS", 365, "Days after which a deployment not confirmed (or recorded) since shows "
            "as stale.", int),
+    Option("WATCH_EXPIRY_DAYS", 60, "Days before a followed good's recognition expires that `dpghub watch tick` "
+           "tells its followers (once per expiry date).", int),
+    Option("FINDER_CACHE_SECONDS", 60, "How often the finder checks whether the catalogue, deployments or "
+           "screenings changed (its per-process index of goods is built again only when they did).", int),
     Option("DEPLOYMENTS_MATCH_THRESHOLD", 90, "Lowest fuzzy score (0-100) at which an imported software name is "
            "matched to a registered good; below it the name is listed as unmatched.", int),
     Option("REVIEW_RECOGNITION_DAYS", 365, "How long a DPG recognition lasts, in days from the decision.", int),

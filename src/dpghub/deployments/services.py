@@ -42,6 +42,7 @@ from dpghub.deployments.rules import DEPLOYMENTS_RULES
 from dpghub.deployments.workflow import verification_actions, verification_next
 from dpghub.notifications.enums import NotificationKind
 from dpghub.notifications.services import notify
+from dpghub.notifications.watching import deployment_disputed
 from dpghub.orgs.enums import MembershipStatus
 from dpghub.orgs.models import Membership, Organisation
 
@@ -281,7 +282,8 @@ def deployment_dispute(*, actor: Actor, deployment: Deployment, reason: str) -> 
         deployment.save()
         history_record(actor=actor, action=DeploymentsAction.DEPLOYMENT_DISPUTE, target=deployment,
                        changes=history_changes(before, history_snapshot(deployment, _STATE_FIELDS)))
-        notify(people=_others(agency_people(deployment) + [deployment.source_person], actor),
+        told = _others(agency_people(deployment) + [deployment.source_person], actor)
+        notify(people=told,
                kind=NotificationKind.DEPLOYMENT_DISPUTED,
                subject=_("The deployment of %(good)s in %(country)s is disputed")
                % {"good": deployment.good.name, "country": deployment.country},
@@ -289,6 +291,7 @@ def deployment_dispute(*, actor: Actor, deployment: Deployment, reason: str) -> 
                % {"agency": deployment.agency or deployment.agency_name, "good": deployment.good.name,
                   "country": deployment.country, "reason": reason},
                url=deployment_url(deployment))
+        deployment_disputed(deployment=deployment, reason=reason, told=told)  # the good's and country's followers
     return deployment
 
 

@@ -24,6 +24,12 @@ class NotificationKind(models.TextChoices):
     APPLICATION_CHANGED = "review.application_changed", _("An application of your organisation moved on")
     APPLICATION_REMINDER = "review.application_reminder", _("An application of your organisation needs an answer soon")
     REVIEW_ASSIGNED = "review.assigned", _("An application was given to you to review")
+    WATCH_GOOD_STATUS = "watch.good_status", _("A good you follow changed status")
+    WATCH_GOOD_EXPIRY = "watch.good_expiry", _("The recognition of a good you follow expires soon")
+    WATCH_GOOD_LICENCE = "watch.good_licence", _("The licence of a good you follow changed")
+    WATCH_DEPLOYMENT_STALE = "watch.deployment_stale", _("A deployment of a good or in a country you follow went stale")
+    WATCH_DEPLOYMENT_DISPUTED = "watch.deployment_disputed", _("A deployment of a good or in a country you follow "
+                                                               "was disputed")
 
 
 class EmailStatus(models.TextChoices):
@@ -37,3 +43,5 @@ class EmailStatus(models.TextChoices):
 class NotificationsAction(models.TextChoices):
     NOTIFICATION_READ = "notifications.notification.read", _("Notifications marked as read")
     PREFERENCE_UPDATE = "notifications.preference.update", _("Notification choices changed")
+    WATCH_FOLLOW = "notifications.watch.follow", _("Started following a good or a country")
+    WATCH_UNFOLLOW = "notifications.watch.unfollow", _("Stopped following a good or a country")

@@ -38,3 +38,36 @@ class NotificationPreference(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "kind"], name="notifications_one_preference")]
+
+
+class Watch(models.Model):
+    """A person follows a good or a country (exactly one of the two) to hear when it changes."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches")
+    good = models.ForeignKey("catalog.Good", on_delete=models.CASCADE, null=True, blank=True, related_name="watches")
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(good__isnull=False, country="") | models.Q(good__isnull=True) & ~models.Q(country="")),
+                name="notifications_watch_one_target"),
+            models.UniqueConstraint(fields=["person", "good"], condition=models.Q(good__isnull=False),
+                                    name="notifications_watch_good_once"),
+            models.UniqueConstraint(fields=["person", "country"], condition=~models.Q(country=""),
+                                    name="notifications_watch_country_once"),
+        ]
+        indexes = [models.Index(fields=["country"])]
+
+
+class WatchSent(models.Model):
+    """What a watcher was already told by the daily tick (nearing expiry, a stale deployment): once per event."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    event = models.CharField(max_length=200, help_text="e.g. expiry:<good id>:<date>, stale:<deployment id>:<date>")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "event"], name="notifications_watch_sent_once")]

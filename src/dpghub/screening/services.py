@@ -13,6 +13,7 @@ from dpghub.catalog.models import Good
 from dpghub.common.history import Actor, history_record
 from dpghub.common.jobs import job_enqueue
 from dpghub.common.models import ActorKind
+from dpghub.notifications.watching import good_licence_changed
 from dpghub.screening.enums import ScreeningAction
 from dpghub.screening.errors import NoRepository, NotAllowed, RepositoryRefused
 from dpghub.screening.models import ScreeningRun, ScreeningStatus
@@ -69,6 +70,8 @@ def screening_record_result(*, run: ScreeningRun, report: dict[str, Any], commit
         run.save()
         history_record(actor=Actor.system_job("screening"), action=ScreeningAction.RUN_FINISH, target=run,
                         data={"root_license": run.root_license, "license_changed": run.license_changed})
+        if run.license_changed:
+            good_licence_changed(good=run.good, before=run.previous_root_license, after=run.root_license)
 
 
 def screening_record_failure(*, run: ScreeningRun, error: str) -> None:

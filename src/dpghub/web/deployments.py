@@ -200,7 +200,8 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         groups[-1]["rows"].append({**d, "stage_label": stage_label(d["stage"]),
                                    "state": states[d["verification"]], "reach_text": _reach(d)})
     return render(request, "web/country.html", {
-        "page": page, "country_label": name, "areas": areas, "groups": groups, "stale_word": _("stale"),
+        "page": page, "country_label": name, "country_code": canonical, "areas": areas, "groups": groups,
+        "stale_word": _("stale"),
         "stages": [*(label for _v, label in Stage.choices), _("Stage not said")],
         "more": page["deployments"] - len(page["deployments_shown"]),
         "list_url": reverse("web:deployments") + "?" + urlencode({"country": canonical}),

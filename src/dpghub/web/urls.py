@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from dpghub.web import accounts, charter, deployments, opendata, people, review, views
+from dpghub.web import accounts, charter, deployments, finder, opendata, people, review, views, watching
 
 app_name = "web"
 urlpatterns = [
@@ -11,6 +11,10 @@ urlpatterns = [
     re_path(r"^data/goods\.(?P<format>csv|json)$", opendata.download, name="data-download"),
     path("sitemap.xml", opendata.sitemap, name="sitemap"),
     path("robots.txt", opendata.robots, name="robots"),
+    path("finder/", finder.finder, name="finder"),
+    path("finder/shortlist/", finder.finder_print, name="finder-print"),
+    path("finder/shortlist.csv", finder.finder_csv, name="finder-csv"),
+    path("compare/", finder.compare, name="compare"),
     path("charter/", charter.charter_home, name="charter"),
     path("charter/grid.csv", charter.charter_grid_csv, name="charter-grid-csv"),
     path("charter/countries/<str:code>/", charter.charter_country, name="charter-country"),
@@ -50,6 +54,8 @@ urlpatterns = [
     path("orgs/<slug:slug>/join/", people.org_join, name="org-join"),
     path("memberships/<int:membership_id>/<str:action>/", people.membership_decide, name="membership-decide"),
     path("account/tokens/", people.tokens_page, name="tokens"),
+    path("account/following/", watching.following_page, name="following"),
+    path("watch/", watching.watch, name="watch"),
     path("account/notifications/", people.notifications_page, name="notifications"),
     path("activity/", people.activity_page, name="activity"),
     # The rest of /accounts/ is django-allauth's (config/urls.py); these come first and take precedence.

@@ -23,6 +23,7 @@ from dpghub.catalog.services.indexing import goods_reindex
 from dpghub.common.authz import actor_may, is_secretariat
 from dpghub.common.errors import InvalidInput, PermissionDenied
 from dpghub.common.history import Actor, history_changes, history_record, history_snapshot
+from dpghub.notifications.watching import good_status_changed
 
 #: Fields of a good that DPG Hub can decide.
 OWNABLE_FIELDS = ("name", "aliases", "description", "categories", "website", "sectors", "stage",
@@ -83,6 +84,7 @@ def good_fields_set(*, actor: Actor, good: Good, values: Mapping[str, Any],
         if changes:
             good.save()
             goods_reindex(good_ids=[good.pk])
+            good_status_changed(good=good, changes=changes)  # tells the good's followers, in this transaction
         history_record(actor=actor, action=CatalogAction.GOOD_UPDATE, target=good, changes=changes,
                        data={"owner": owner.value, "fields": sorted(cleaned)})
     return good
