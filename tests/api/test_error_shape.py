@@ -65,3 +65,10 @@ def test_the_grid_refuses_a_day_it_cannot_count_back_from(client):
     assert client.get("/api/v1/charter/grid", {"as_of": "1999-12-31"}).status_code == 200
     page = client.get("/charter/", {"as_of": "0001-01-01"})
     assert page.status_code == 200  # the page drops a wrong filter and says so, as with any other
+
+
+def test_head_is_answered_like_get_without_the_body(client):
+    get, head = client.get("/api/v1/goods"), client.head("/api/v1/goods")
+    assert (head.status_code, head.content) == (200, b"")
+    assert head["Content-Type"] == get["Content-Type"] and int(head["Content-Length"]) == len(get.content)
+    assert client.head("/api/v1/no-such-thing").status_code == 404

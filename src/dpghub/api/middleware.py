@@ -6,7 +6,8 @@ text), a CSRF or host refusal by Django, a request line longer than the server t
 middleware sits first in the chain and rewrites any non-JSON error under ``/api/`` into
 ``{"error": {"code", "message", "field"}}``, keeping the headers that matter (``Allow``,
 ``Retry-After``). It also refuses an over-long request line itself, so the web server can be told to
-pass long lines through (``dpghub web`` sets gunicorn's limit off) and the answer stays JSON.
+pass long lines through (``dpghub web`` sets gunicorn's limit off) and the answer stays JSON. A HEAD
+request is answered as its GET, without the body.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ MAX_REQUEST_TARGET = 8190
 
 _CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
           405: "method_not_allowed", 413: "too_large", 414: "uri_too_long", 429: "rate_limited"}
-_KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+_KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Access-Control-Allow-Origin")
 
 
 def _message(request: HttpRequest, status: int, response: HttpResponse) -> str:
@@ -52,7 +53,15 @@ class ApiErrorShapeMiddleware:
             return error_response(414, "uri_too_long", _(
                 "The path and query string are %(length)s bytes long; the API reads at most %(limit)s.")
                 % {"length": len(target.encode("utf-8")), "limit": MAX_REQUEST_TARGET})
+        head = request.method == "HEAD"
+        if head:  # HEAD is GET without the body (HTTP); django-ninja routes only the methods an operation declares
+            request.method = "GET"
         response = self.get_response(request)
+        if head:
+            request.method = "HEAD"
+            if not response.streaming:
+                response["Content-Length"] = str(len(response.content))
+                response.content = b""
         if response.status_code < 400 or response.get("Content-Type", "").startswith("application/json"):
             return response
         status = response.status_code
