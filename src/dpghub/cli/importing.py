@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
 import click
 
@@ -40,9 +38,9 @@ def _run(paths: list[str], *, skip_invalid: bool, report: str | None) -> None:
     try:
         if progress is not None:
             with progress:
-                result = goods_import(paths=paths, skip_invalid=skip_invalid, progress=callback)
+                result = goods_import(paths=paths, skip_invalid=skip_invalid, progress=callback, report_file=report)
         else:
-            result = goods_import(paths=paths, skip_invalid=skip_invalid)
+            result = goods_import(paths=paths, skip_invalid=skip_invalid, report_file=report)
     except ImportFailed as exc:
         for error in exc.errors:
             click.echo(f"error: {error['path']}: {error['reason']}", err=True)
@@ -63,8 +61,6 @@ def _run(paths: list[str], *, skip_invalid: bool, report: str | None) -> None:
     if stats["matching"]:
         click.echo("Matching: " + ", ".join(f"{kind} {n}" for kind, n in stats["matching"].items()))
     if report:
-        Path(report).write_text(json.dumps({"stats": stats, "report": result.report}, ensure_ascii=False, indent=1),
-                                encoding="utf-8")
         click.echo(f"Per-record report written to {report}.")
     if result.skipped:
         sys.exit(EXIT_BAD_INPUT)
