@@ -189,6 +189,10 @@ class _Report:
             self.spool.seek(position)
             self.spool.truncate()
 
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+
     def entries(self) -> Iterator[dict]:
         """Every entry, from the spool (the kept ones when there is no spool)."""
         if self.spool is None:
@@ -413,6 +417,7 @@ def goods_import(
     paths = [str(p) for p in paths]
     result = ImportResult(run_id=None)
     record_report = _Report(result.counts, spool=report_file is not None)
+    writer_report = _Report(result.counts, spool=report_file is not None)
     plan = _read(paths, progress, record_report)
     try:
         if plan.errors and not skip_invalid:
@@ -423,7 +428,7 @@ def goods_import(
         with transaction.atomic():
             run = ImportRun.objects.create(paths=paths)
             result.run_id = run.id
-            writer = _Writer(run, result, progress, _Report(result.counts, spool=report_file is not None))
+            writer = _Writer(run, result, progress, writer_report)
             for entry in skipped:
                 result.counts["matching"][entry["kind"]] += 1
             writer.write(plan, batch_size)
@@ -443,9 +448,11 @@ def goods_import(
                                                          "goods_unchanged", "skipped_files")},
             )
         if report_file is not None:
-            _report_write(Path(report_file), result.stats, skipped, writer.report, record_report)
+            _report_write(Path(report_file), result.stats, skipped, writer_report, record_report)
     finally:
         plan.close()
+        record_report.close()
+        writer_report.close()
     logger.info("import run %s: %s", run.id, result)
     return result
 

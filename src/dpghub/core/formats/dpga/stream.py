@@ -88,10 +88,11 @@ class _Reader:
                 # An error at the end of the buffer (or a string running to it) may only mean the value
                 # goes on in the next chunk: read more (doubling, so a large value costs linear time).
                 near_end = exc.pos >= len(self.buf) - 12 or exc.msg.startswith("Unterminated string")
+                offset = exc.pos - self.pos  # reading more moves the buffer
                 if near_end and self.more(read):
                     read *= 2
                     continue
-                raise self.error(exc.msg, exc.pos) from None
+                raise self.error(exc.msg, self.pos + offset) from None
             if end >= len(self.buf) and self.more(read):  # a number may go on in the next chunk
                 read *= 2
                 continue
