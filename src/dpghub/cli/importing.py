@@ -71,7 +71,8 @@ def _run(paths: list[str], *, skip_invalid: bool, report: str | None) -> None:
 @click.option("--skip-invalid", is_flag=True,
               help="Import the valid files even if some are malformed (each skipped file is reported; exit code 2).")
 @click.option("--report", type=click.Path(dir_okay=False, writable=True),
-              help="Write the per-record report (repairs, values that could not be mapped, merges) as JSON.")
+              help="Write the whole per-record report (repairs, values that could not be mapped, merges) as JSON; "
+                   "the import run in the database keeps its first 5,000 entries.")
 def import_(paths: tuple[str, ...], skip_invalid: bool, report: str | None) -> None:
     """Import DPGA records from PATHS (JSON files or folders, searched recursively).
 
