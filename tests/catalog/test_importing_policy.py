@@ -244,3 +244,65 @@ def test_cli_import_and_export(cli, dataset, tmp_path):
     assert "warning: the export includes personal data" in result.output
     assert "priv@person.example" in result.output
     assert "--include-personal-data" in CliRunner().invoke(cli, ["export", "--help"]).output
+
+
+def _registry_file(path: Path, count: int, start: int = 0, **overrides) -> Path:
+    records = [registry_record(**{"id": str(100_000 + i), "dpgid": f"GIDT{i:06d}", "name": f"Registry good {i}",
+                                  "repositories": [{"name": "main", "url": f"https://github.com/t/good-{i}"}],
+                                  "website": f"https://good-{i}.example.org", **overrides})
+               for i in range(start, start + count)]
+    path.write_text(json.dumps(records, indent=1))
+    return path
+
+
+def test_a_bad_record_deep_in_a_large_file_stores_nothing(dataset, monkeypatch):
+    """The reading pass streams and checks every file before the first write: a malformed record
+    far into a registry file (past many buffers) fails the run with nothing written; with
+    --skip-invalid only that file is left out."""
+    monkeypatch.setattr("dpghub.core.formats.dpga.stream.CHUNK", 4096)
+    goods_import(paths=[dataset])
+    before = catalogue_dump()
+    registry = _registry_file(dataset / "registry-2026-07-13.json", 60)
+    records = json.loads(registry.read_text())
+    records[57]["name"] = {"en": "not text"}
+    registry.write_text(json.dumps(records, indent=1))
+    _registry_file(dataset / "other-registry.json", 5, start=1000)
+    with pytest.raises(ImportFailed) as failure:
+        goods_import(paths=[dataset], batch_size=7)
+    assert [(Path(e["path"]).name, e["reason"]) for e in failure.value.errors] == [
+        ("registry-2026-07-13.json", 'record 57: the name is dict {"en": "not text"}, not text')]
+    assert catalogue_dump() == before
+    result = goods_import(paths=[dataset], batch_size=7, skip_invalid=True)
+    assert (result.goods_created, result.goods_unchanged) == (5, 3)
+    assert not Good.objects.filter(name="Registry good 0").exists()
+
+
+def test_batches_write_every_good_once_and_match_across_files(dataset):
+    """Goods are written a few at a time; a registry record still merges into the candidates good
+    of another file (by repository), whichever batch either lands in."""
+    _registry_file(dataset / "registry.json", 25, website="")
+    merging = registry_record(id="555", dpgid="GID555", name="Alpha Tool (registry)",
+                              repositories=[{"name": "main", "url": "https://github.com/ex/alpha"}])
+    (dataset / "zz-registry.json").write_text(json.dumps([merging]))
+    result = goods_import(paths=[dataset], batch_size=4)
+    assert (result.records, result.goods_created) == (29, 28)
+    alpha = ExternalId.objects.get(scheme="dpga-application", value="555").good
+    assert set(alpha.external_ids.values_list("value", flat=True)) == {"alpha-tool", "555", "GID555"}
+    assert Good.objects.count() == 28 and FacetEntry.objects.values("good_id").distinct().count() == 28
+    again = goods_import(paths=[dataset], batch_size=4)
+    assert (again.goods_created, again.goods_updated, again.goods_unchanged) == (0, 0, 28)
+
+
+def test_the_report_is_capped_in_memory_and_whole_in_the_report_file(dataset, tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "REPORT_LIMIT", 4)
+    _registry_file(dataset / "registry.json", 12)
+    report_file = tmp_path / "report.json"
+    result = goods_import(paths=[dataset], report_file=report_file, batch_size=5)
+    whole = json.loads(report_file.read_text())
+    assert result.report_entries == len(whole["report"]) >= 12  # every registry record has repairs
+    assert result.report == whole["report"][:4] == ImportRun.objects.get(id=result.run_id).report
+    assert {e["source"] for e in whole["report"]} >= {f"dpga-registry:{100_000 + i}" for i in range(12)}
+    # the counts cover the whole report, not the kept part
+    repairs = sum(item.get("count", 1) for e in whole["report"] for item in e.get("repairs", ()))
+    assert sum(result.stats["repairs"].values()) == repairs
+    assert whole["stats"]["report_entries"] == result.report_entries

@@ -22,7 +22,7 @@ from dpghub.catalog.services.exporting import goods_export
 from dpghub.catalog.services.importing import SHIPPED_DATA_DIR, goods_import
 from dpghub.common.models import Activity
 from dpghub.core.formats.dpga.records import EXCLUDED_REASON
-from tests.catalog.helpers import catalogue_clear, catalogue_dump
+from tests.catalog.helpers import catalogue_clear, catalogue_dump, catalogue_dump_natural
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +208,16 @@ def test_reimport_changes_nothing(shipped):
     assert ImportRun.objects.count() == runs + 1 and Activity.objects.count() == activities + 1
     activity = Activity.objects.get(target_id=str(result.run_id), action="catalog.import.run")
     assert activity.actor_label == "system:importer" and activity.actor is None
+
+
+def test_small_batches_store_the_same_catalogue(shipped):
+    """Writing 37 goods (and 37 reviews) at a time, in 24 batches, gives the catalogue one batch gives:
+    records of one good in different files and shapes still become one good, merges across the
+    registry and the candidates still happen, organisations are shared, reviews find their goods."""
+    before = catalogue_dump_natural()
+    report = [e for e in shipped.report if "kind" in e]
+    catalogue_clear()
+    result = goods_import(paths=[SHIPPED_DATA_DIR], batch_size=37)
+    assert catalogue_dump_natural() == before
+    assert (result.goods_created, result.records) == (829, 1268)
+    assert [e for e in result.report if "kind" in e] == report

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
 import click
 
@@ -40,9 +38,9 @@ def _run(paths: list[str], *, skip_invalid: bool, report: str | None) -> None:
     try:
         if progress is not None:
             with progress:
-                result = goods_import(paths=paths, skip_invalid=skip_invalid, progress=callback)
+                result = goods_import(paths=paths, skip_invalid=skip_invalid, progress=callback, report_file=report)
         else:
-            result = goods_import(paths=paths, skip_invalid=skip_invalid)
+            result = goods_import(paths=paths, skip_invalid=skip_invalid, report_file=report)
     except ImportFailed as exc:
         for error in exc.errors:
             click.echo(f"error: {error['path']}: {error['reason']}", err=True)
@@ -63,8 +61,6 @@ def _run(paths: list[str], *, skip_invalid: bool, report: str | None) -> None:
     if stats["matching"]:
         click.echo("Matching: " + ", ".join(f"{kind} {n}" for kind, n in stats["matching"].items()))
     if report:
-        Path(report).write_text(json.dumps({"stats": stats, "report": result.report}, ensure_ascii=False, indent=1),
-                                encoding="utf-8")
         click.echo(f"Per-record report written to {report}.")
     if result.skipped:
         sys.exit(EXIT_BAD_INPUT)
@@ -75,7 +71,8 @@ def _run(paths: list[str], *, skip_invalid: bool, report: str | None) -> None:
 @click.option("--skip-invalid", is_flag=True,
               help="Import the valid files even if some are malformed (each skipped file is reported; exit code 2).")
 @click.option("--report", type=click.Path(dir_okay=False, writable=True),
-              help="Write the per-record report (repairs, values that could not be mapped, merges) as JSON.")
+              help="Write the whole per-record report (repairs, values that could not be mapped, merges) as JSON; "
+                   "the import run in the database keeps its first 5,000 entries.")
 def import_(paths: tuple[str, ...], skip_invalid: bool, report: str | None) -> None:
     """Import DPGA records from PATHS (JSON files or folders, searched recursively).
 

@@ -7,18 +7,23 @@ matching, newest source wins, personal data): docs/adr/0002-import-policy.md.
 
 from __future__ import annotations
 
+import itertools
+import json
 import logging
+import pickle
+import tempfile
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -51,7 +56,6 @@ from dpghub.core.formats.dpga import (
     Group,
     MalformedFile,
     SourceRecord,
-    file_parse,
     files_find,
     name_normalise,
     records_group,
@@ -67,6 +71,7 @@ from dpghub.core.formats.dpga.records import (
     SHAPE_SCREENING,
     STAGE_EXCLUDED,
 )
+from dpghub.core.formats.dpga.stream import file_records
 
 logger = logging.getLogger(__name__)
 
@@ -105,9 +110,14 @@ class ImportResult:
     goods_unchanged: int = 0
     stages: dict[str, int] = field(default_factory=dict)
     skipped: list[dict[str, str]] = field(default_factory=list)
+    #: the first REPORT_LIMIT entries of the report (all of them in ``report_file`` when one is asked for)
     report: list[dict] = field(default_factory=list)
+    #: how many entries the whole report has
+    report_entries: int = 0
     touched_good_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    counts: dict[str, Counter] = field(
+        default_factory=lambda: {"repairs": Counter(), "unmapped": Counter(), "matching": Counter()})
 
     def __str__(self) -> str:
         return (f"{self.files} files, {self.records} records: {self.goods_created} goods created, "
@@ -116,57 +126,186 @@ class ImportResult:
 
     @property
     def stats(self) -> dict[str, Any]:
-        repairs: Counter[str] = Counter()
-        unmapped: Counter[str] = Counter()
-        matching: Counter[str] = Counter()
-        for entry in self.report:
-            for item in entry.get("repairs", ()):
-                repairs[item["kind"]] += item.get("count", 1)
-            for item in entry.get("unmapped", ()):
-                unmapped[f"{item['field']}: {item['value']}" if item["value"] else item["field"]] += 1
-            if "kind" in entry:
-                matching[entry["kind"]] += 1
         return {
             "files": self.files, "records": self.records, "goods_created": self.goods_created,
             "goods_updated": self.goods_updated, "goods_unchanged": self.goods_unchanged,
-            "stages": self.stages, "skipped_files": len(self.skipped), "repairs": dict(sorted(repairs.items())),
-            "unmapped": dict(sorted(unmapped.items())), "matching": dict(sorted(matching.items())),
-            "seconds": round(self.seconds, 3),
+            "stages": self.stages, "skipped_files": len(self.skipped),
+            "repairs": dict(sorted(self.counts["repairs"].items())),
+            "unmapped": dict(sorted(self.counts["unmapped"].items())),
+            "matching": dict(sorted(self.counts["matching"].items())),
+            "report_entries": self.report_entries, "seconds": round(self.seconds, 3),
         }
 
 
 ProgressCallback = Callable[[str, int, int], None]
 
+#: Groups of records (goods) written per batch: memory is bounded by a batch, not by the input.
+BATCH_SIZE = 1000
+#: Report entries kept in memory and in ImportRun.report; the whole report goes to ``report_file``.
+REPORT_LIMIT = 5000
+#: Goods whose search index is rebuilt at once (well under SQLite's limits on query parameters).
+_REINDEX_AT = 5000
+
+
+class _Report:
+    """A section of the report: every entry counted into ``counts``, the first ``limit`` kept, and
+    all of them spooled to a temporary file (JSON lines) when the full report is asked for."""
+
+    def __init__(self, counts: dict[str, Counter], spool: bool) -> None:
+        self.counts = counts
+        self.kept: list[dict] = []
+        self.total = 0
+        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8") if spool else None
+
+    def add(self, entry: dict) -> None:
+        self.total += 1
+        for item in entry.get("repairs", ()):
+            self.counts["repairs"][item["kind"]] += item.get("count", 1)
+        for item in entry.get("unmapped", ()):
+            self.counts["unmapped"][f"{item['field']}: {item['value']}" if item["value"] else item["field"]] += 1
+        if "kind" in entry:
+            self.counts["matching"][entry["kind"]] += 1
+        if len(self.kept) < REPORT_LIMIT:
+            self.kept.append(entry)
+        if self.spool is not None:
+            self.spool.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+    def extend(self, entries: Iterable[dict]) -> None:
+        for entry in entries:
+            self.add(entry)
+
+    def mark(self) -> tuple:
+        """A point to come back to (the entries of a file that turns out malformed are dropped)."""
+        return (self.total, len(self.kept), self.spool.tell() if self.spool else 0,
+                {name: counter.copy() for name, counter in self.counts.items()})
+
+    def rollback(self, mark: tuple) -> None:
+        self.total, kept, position, counts = mark
+        del self.kept[kept:]
+        for name, counter in counts.items():
+            self.counts[name].clear()
+            self.counts[name].update(counter)
+        if self.spool is not None:
+            self.spool.seek(position)
+            self.spool.truncate()
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+
+    def entries(self) -> Iterator[dict]:
+        """Every entry, from the spool (the kept ones when there is no spool)."""
+        if self.spool is None:
+            yield from self.kept
+            return
+        self.spool.flush()
+        self.spool.seek(0)
+        for line in self.spool:
+            yield json.loads(line)
+        self.spool.seek(0, 2)
+
+
+class _Light:
+    """What matching needs of a record (see :func:`records_group`), and where the whole record is
+    kept until its batch is written: a few hundred bytes instead of the record's texts."""
+
+    __slots__ = (
+        "aliases",
+        "data_date",
+        "external_ids",
+        "join_key",
+        "name",
+        "rank",
+        "repositories",
+        "shape",
+        "source_key",
+        "spool_at",
+        "spool_size",
+        "website",
+    )
+
+    def __init__(self, record: SourceRecord, spool_at: int, spool_size: int) -> None:
+        self.shape, self.source_key, self.join_key = record.shape, record.source_key, record.join_key
+        self.data_date, self.rank, self.name = record.data_date, record.rank, record.name
+        self.external_ids, self.aliases = tuple(record.external_ids), tuple(record.aliases)
+        self.website, self.repositories = record.website, tuple(record.repositories)
+        self.spool_at, self.spool_size = spool_at, spool_size
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.data_date, self.rank, self.source_key)
+
+
+class _Plan:
+    """The outcome of the reading pass: the files, their records (light), errors, and the spool
+    that holds every whole record (pickled) until the writing pass needs it."""
+
+    def __init__(self) -> None:
+        self.files: list[Path] = []
+        self.records: list[_Light] = []
+        self.errors: list[dict[str, str]] = []
+        self.spool = tempfile.TemporaryFile()
+
+    def load(self, lights: Iterable[_Light]) -> dict[str, SourceRecord]:
+        """The whole records of ``lights``, read back from the spool (in spool order: sequential reads)."""
+        out = {}
+        for light in sorted(lights, key=lambda item: item.spool_at):
+            self.spool.seek(light.spool_at)
+            # the spool is an unnamed temporary file this process wrote: no untrusted data is unpickled
+            out[light.source_key] = pickle.loads(self.spool.read(light.spool_size))  # noqa: S301
+        return out
+
+    def close(self) -> None:
+        self.spool.close()
+
 
 # --- reading ----------------------------------------------------------------------------------
 
-def _read(paths: Iterable[str | Path], progress: ProgressCallback | None):
-    errors: list[dict[str, str]] = []
-    records: list[SourceRecord] = []
+def _read(paths: Iterable[str | Path], progress: ProgressCallback | None, report: _Report) -> _Plan:
+    """The reading pass: every file streamed record by record and checked (nothing is written).
+
+    Each record is parsed once; its report entry goes to ``report``, the whole record to the
+    plan's spool, and only its matching keys stay in memory. A malformed file leaves nothing behind.
+    """
+    plan = _Plan()
     files: list[Path] = []
     for raw in paths:
         try:
             files += files_find([raw])
         except MalformedFile as exc:
-            errors.append({"path": exc.path, "reason": exc.reason})
-    files = sorted(dict.fromkeys(files))
+            plan.errors.append({"path": exc.path, "reason": exc.reason})
+    plan.files = files = sorted(dict.fromkeys(files))
     seen_keys: dict[str, str] = {}
     for position, path in enumerate(files, start=1):
+        here: list[_Light] = []
+        mark, spool_at = report.mark(), plan.spool.tell()
+        clash = None
         try:
-            parsed = file_parse(path)
-        except MalformedFile as exc:
-            errors.append({"path": exc.path, "reason": exc.reason})
-        else:
-            clash = next((r.source_key for r in parsed.records if r.source_key in seen_keys), None)
+            for record in file_records(path):
+                if record.source_key in seen_keys:
+                    clash = clash or record.source_key
+                    continue
+                entry = _record_report(record)
+                if entry:
+                    report.add(entry)
+                data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+                here.append(_Light(record, plan.spool.tell(), len(data)))
+                plan.spool.write(data)
             if clash:
-                errors.append({"path": str(path), "reason": f"holds {clash}, already read from {seen_keys[clash]}"})
-            else:
-                for record in parsed.records:
-                    seen_keys[record.source_key] = str(path)
-                records += parsed.records
+                raise MalformedFile(str(path), f"holds {clash}, already read from {seen_keys[clash]}")
+        except MalformedFile as exc:
+            plan.errors.append({"path": exc.path, "reason": exc.reason})
+            report.rollback(mark)
+            plan.spool.seek(spool_at)
+            plan.spool.truncate()
+        else:
+            name = str(path)
+            for light in here:
+                seen_keys[light.source_key] = name
+            plan.records += here
         if progress:
             progress("read", position, len(files))
-    return files, records, errors
+    return plan
 
 
 def _record_report(record: SourceRecord) -> dict | None:
@@ -259,47 +398,74 @@ def _slug(name: str, taken: set[str]) -> str:
 
 def goods_import(
     *, paths: Iterable[str | Path], actor: Actor | None = None, skip_invalid: bool = False,
-    progress: ProgressCallback | None = None,
+    progress: ProgressCallback | None = None, report_file: str | Path | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> ImportResult:
     """Import DPGA files (files or folders, recursively) in one transaction.
 
     Malformed files make the whole run fail with :class:`ImportFailed` before anything is stored,
     unless ``skip_invalid`` is true: then they are reported and the rest is imported.
     Re-running on the same data changes nothing but adds an ImportRun and an activity row.
+
+    Two passes, both streaming: the reading pass checks every file and keeps only each record's
+    matching keys (the whole records wait in a temporary spool file); the writing pass groups the
+    records into goods, then writes ``batch_size`` goods at a time. The result and ImportRun keep
+    the first REPORT_LIMIT report entries; ``report_file`` receives the whole report as JSON
+    (``{"stats": ..., "report": [...]}``).
     """
     started = time.perf_counter()
     paths = [str(p) for p in paths]
-    files, records, errors = _read(paths, progress)
-    if errors and not skip_invalid:
-        raise ImportFailed(errors)
-    result = ImportResult(run_id=None, files=len(files), records=len(records))
-    result.skipped = errors
-    with transaction.atomic():
-        run = ImportRun.objects.create(paths=paths)
-        result.run_id = run.id
-        writer = _Writer(run, result, progress)
-        writer.write(records)
-        result.report = (
-            [{"kind": "skipped-file", "source": e["path"], "detail": e["reason"]} for e in errors]
-            + writer.report
-            + [entry for entry in (_record_report(r) for r in records) if entry]
-        )
-        if writer.touched:
-            goods_reindex(good_ids=sorted(writer.touched))
-        result.touched_good_ids = sorted(writer.touched)
-        result.stages = dict(sorted(Counter(Good.objects.values_list("stage", flat=True)).items()))
-        result.seconds = time.perf_counter() - started
-        run.finished_at = timezone.now()
-        run.stats = result.stats
-        run.report = result.report
-        run.save(update_fields=["finished_at", "stats", "report"])
-        history_record(
-            actor=actor or Actor.system_job("importer"), action=CatalogAction.IMPORT_RUN, target=run,
-            data={key: result.stats[key] for key in ("files", "records", "goods_created", "goods_updated",
-                                                     "goods_unchanged", "skipped_files")},
-        )
+    result = ImportResult(run_id=None)
+    record_report = _Report(result.counts, spool=report_file is not None)
+    writer_report = _Report(result.counts, spool=report_file is not None)
+    plan = _read(paths, progress, record_report)
+    try:
+        if plan.errors and not skip_invalid:
+            raise ImportFailed(plan.errors)
+        result.files, result.records = len(plan.files), len(plan.records)
+        result.skipped = plan.errors
+        skipped = [{"kind": "skipped-file", "source": e["path"], "detail": e["reason"]} for e in plan.errors]
+        with transaction.atomic():
+            run = ImportRun.objects.create(paths=paths)
+            result.run_id = run.id
+            writer = _Writer(run, result, progress, writer_report)
+            for entry in skipped:
+                result.counts["matching"][entry["kind"]] += 1
+            writer.write(plan, batch_size)
+            result.report_entries = len(skipped) + writer.report.total + record_report.total
+            result.report = (skipped + writer.report.kept + record_report.kept)[:REPORT_LIMIT]
+            result.touched_good_ids = sorted(writer.touched)
+            stages = Good.objects.values_list("stage").annotate(count=Count("id")).order_by("stage")
+            result.stages = {stage: count for stage, count in stages}
+            result.seconds = time.perf_counter() - started
+            run.finished_at = timezone.now()
+            run.stats = result.stats
+            run.report = result.report
+            run.save(update_fields=["finished_at", "stats", "report"])
+            history_record(
+                actor=actor or Actor.system_job("importer"), action=CatalogAction.IMPORT_RUN, target=run,
+                data={key: result.stats[key] for key in ("files", "records", "goods_created", "goods_updated",
+                                                         "goods_unchanged", "skipped_files")},
+            )
+        if report_file is not None:
+            _report_write(Path(report_file), result.stats, skipped, writer_report, record_report)
+    finally:
+        plan.close()
+        record_report.close()
+        writer_report.close()
     logger.info("import run %s: %s", run.id, result)
     return result
+
+
+def _report_write(path: Path, stats: dict, skipped: list[dict], *sections: _Report) -> None:
+    """The whole report as one JSON document, written entry by entry."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"stats": ' + json.dumps(stats, ensure_ascii=False) + ',\n "report": [')
+        first = True
+        for entry in itertools.chain(skipped, *(section.entries() for section in sections)):
+            out.write(("\n  " if first else ",\n  ") + json.dumps(entry, ensure_ascii=False))
+            first = False
+        out.write("\n ]\n}\n")
 
 
 def _plain_value(value: object) -> object:
@@ -308,40 +474,81 @@ def _plain_value(value: object) -> object:
 
 
 class _Writer:
-    """Computes the difference between the records and the stored rows, then writes it in bulk."""
+    """Computes the difference between the records and the stored rows, then writes it in bulk,
+    one batch of goods at a time."""
 
-    def __init__(self, run: ImportRun, result: ImportResult, progress: ProgressCallback | None) -> None:
+    def __init__(self, run: ImportRun, result: ImportResult, progress: ProgressCallback | None,
+                 report: _Report) -> None:
         self.run, self.result, self.progress = run, result, progress
         self.now = timezone.now()
-        self.report: list[dict] = []
+        self.report = report
         self.touched: set[int] = set()
+        self.unindexed: set[int] = set()  # touched, search index not rebuilt yet
         self.versions = standard_versions_sync()
+        self.taken_slugs: set[str] = set()
+        self.group_good_ids: set[int] = set()
+        self.created_ids: set[int] = set()
 
-    # -- stored goods as matching keys
-    def _stored_keys(self) -> tuple[list[GoodKeys], dict[int, Good]]:
-        goods = {good.id: good for good in Good.objects.all()}
-        keys = {gid: GoodKeys(ref=gid, names={name_normalise(g.name)} - {""},
-                              aliases={name_normalise(a) for a in g.aliases if isinstance(a, str)} - {""},
-                              websites={website_normalise(g.website)} - {""})
-                for gid, g in goods.items()}
+    # -- stored goods as matching keys (values only: no model instances for the whole catalogue)
+    def _stored_keys(self) -> list[GoodKeys]:
+        keys = {gid: GoodKeys(ref=gid, names={name_normalise(name)} - {""},
+                              aliases={name_normalise(a) for a in aliases or () if isinstance(a, str)} - {""},
+                              websites={website_normalise(website)} - {""})
+                for gid, name, aliases, website in Good.objects.values_list("id", "name", "aliases", "website")}
         for gid, scheme, value in ExternalId.objects.values_list("good_id", "scheme", "value"):
             keys[gid].external_ids.add((scheme, value))
         for gid, url in Repository.objects.values_list("good_id", "url"):
             keys[gid].repositories.add(url_normalise(url))
-        return list(keys.values()), goods
+        return list(keys.values())
 
-    def write(self, records: list[SourceRecord]) -> None:
-        stored_keys, goods = self._stored_keys()
-        groups, self.report = records_group(records, stored_keys)
+    def write(self, plan: _Plan, batch_size: int) -> None:
+        light_groups, report = records_group(plan.records, self._stored_keys())
+        self.report.extend(report)
+        reviews = [light for light in plan.records if light.shape == SHAPE_REVIEW]
+        plan.records = []  # the groups hold the records from now on
+        self.taken_slugs = set(Good.objects.values_list("slug", flat=True))
+        batches = max(1, -(-len(light_groups) // batch_size)) + (1 if reviews else 0)
+        done = 0
+        while light_groups:
+            batch, light_groups = light_groups[:batch_size], light_groups[batch_size:]
+            whole = plan.load(light for group in batch for light in group.records)
+            groups = [Group(key=g.key, records=[whole[light.source_key] for light in g.records],
+                            good_ref=g.good_ref, notes=g.notes) for g in batch]
+            del batch, whole
+            self._write_batch(groups)
+            if len(self.unindexed) >= _REINDEX_AT:
+                self._reindex()
+            done += 1
+            if self.progress:
+                self.progress("write", done, batches)
+        if reviews:
+            self._write_reviews(plan, reviews, batch_size)
+            if self.progress:
+                self.progress("write", batches, batches)
+        self._reindex()
+        self.result.goods_updated = len((self.touched & self.group_good_ids) - self.created_ids)
+        self.result.goods_unchanged = len(self.group_good_ids - self.touched)
+
+    def _touch(self, *good_ids: int) -> None:
+        self.touched.update(good_ids)
+        self.unindexed.update(good_ids)
+
+    def _reindex(self) -> None:
+        if self.unindexed:
+            goods_reindex(good_ids=sorted(self.unindexed))
+            self.unindexed = set()
+
+    def _write_batch(self, groups: list[Group]) -> None:
+        refs = [g.good_ref for g in groups if g.good_ref is not None]
+        goods = Good.objects.in_bulk(refs)
         stored_ranks: dict[int, int] = defaultdict(int)
-        for gid, shape in Provenance.objects.values_list("good_id", "shape"):
+        for gid, shape in Provenance.objects.filter(good_id__in=refs).values_list("good_id", "shape"):
             stored_ranks[gid] = max(stored_ranks[gid], _SHAPE_RANK.get(shape, 0))
 
         # goods; fields DPG Hub decided (GoodFieldOwner) are never changed by an import
         hub_owned: dict[int, dict[str, str]] = defaultdict(dict)
-        for gid, name, owner in GoodFieldOwner.objects.values_list("good_id", "field", "owner"):
+        for gid, name, owner in GoodFieldOwner.objects.filter(good_id__in=refs).values_list("good_id", "field", "owner"):
             hub_owned[gid][name] = owner
-        taken_slugs = set(Good.objects.values_list("slug", flat=True))
         new_goods: list[tuple[Group, Good]] = []
         changed: list[Good] = []
         states: dict[str, dict] = {}
@@ -349,23 +556,23 @@ class _Writer:
         for group in groups:
             state = _desired(group)
             states[group.key] = state
-            self.report += _merge_notes(group)
+            self.report.extend(_merge_notes(group))
             if group.good_ref is None:
-                good = Good(uid=_uid(group), slug=_slug(state["good"]["name"], taken_slugs), **state["good"])
+                good = Good(uid=_uid(group), slug=_slug(state["good"]["name"], self.taken_slugs), **state["good"])
                 new_goods.append((group, good))
                 continue
             good = goods[group.good_ref]
             newest_here = max(_SHAPE_RANK.get(r.shape, 0) for r in group.records)
             if stored_ranks.get(good.id, 0) > newest_here:
                 frozen.add(group.key)
-                self.report.append({"kind": "kept-newer", "source": group.key,
-                                    "detail": "the stored good has data from a newer source; its fields are kept"})
+                self.report.add({"kind": "kept-newer", "source": group.key,
+                                 "detail": "the stored good has data from a newer source; its fields are kept"})
                 continue
             diff = [name for name in _GOOD_FIELDS if getattr(good, name) != state["good"][name]]
             owned = hub_owned.get(good.id, {})
             for name in [name for name in diff if name in owned]:
                 # DPG Hub decided this field (review or edit): the source does not change it; say so.
-                self.report.append({
+                self.report.add({
                     "kind": "source-disagrees", "source": group.key, "good": good.slug, "field": name,
                     "owner": owned[name], "kept": _plain_value(getattr(good, name)),
                     "source_value": _plain_value(state["good"][name]),
@@ -380,29 +587,32 @@ class _Writer:
         Good.objects.bulk_create([good for _, good in new_goods], batch_size=500)
         for group, good in new_goods:
             group.good_ref = good.id
-            goods[good.id] = good
-            self.touched.add(good.id)
+            self._touch(good.id)
+            self.created_ids.add(good.id)
         if changed:
             Good.objects.bulk_update(changed, [*_GOOD_FIELDS, "updated_at"], batch_size=500)
-            self.touched |= {good.id for good in changed}
-        self.result.goods_created = len(new_goods)
-        if self.progress:
-            self.progress("write", 1, 4)
+            self._touch(*(good.id for good in changed))
+        self.result.goods_created += len(new_goods)
 
         live = [g for g in groups if g.key not in frozen]
         self._sync_children(live, states)
         self._sync_external_ids(groups)
         provenance = self._sync_provenance(groups)
-        if self.progress:
-            self.progress("write", 2, 4)
-        self._sync_assessments(groups, provenance, records)
-        if self.progress:
-            self.progress("write", 3, 4)
-        group_good_ids = {g.good_ref for g in groups}
-        self.result.goods_updated = len((self.touched & group_good_ids) - {g.id for _, g in new_goods})
-        self.result.goods_unchanged = len(group_good_ids - self.touched)
-        if self.progress:
-            self.progress("write", 4, 4)
+        self._sync_assessments(groups, provenance, [])
+        self.group_good_ids.update(g.good_ref for g in groups)
+
+    def _write_reviews(self, plan: _Plan, reviews: list[_Light], batch_size: int) -> None:
+        """Crowd reviews last: they are matched by name to every good, those of this run included."""
+        keys = self._stored_keys()
+        for start in range(0, len(reviews), batch_size):
+            whole = plan.load(reviews[start:start + batch_size])
+            refs, report = reviews_match([whole[light.source_key] for light in reviews[start:start + batch_size]],
+                                         keys)
+            self.report.extend(report)
+            matched = [(whole[light.source_key], refs[light.source_key])
+                       for light in reviews[start:start + batch_size] if light.source_key in refs]
+            review_groups = [Group(key=r.source_key, records=[r], good_ref=gid) for r, gid in matched]
+            self._sync_assessments([], self._sync_provenance(review_groups), matched)
 
     # -- child tables: rows keyed by their natural key; write only the difference
     def _diff(self, model, good_ids: set[int], key_fields: tuple[str, ...], value_fields: tuple[str, ...],
@@ -416,18 +626,18 @@ class _Writer:
             row = existing.get(key)
             if row is None:
                 to_create.append(model(**dict(zip(key_fields, key, strict=True)), **values))
-                self.touched.add(key[0])
+                self._touch(key[0])
             elif any(getattr(row, name) != values[name] for name in value_fields):
                 for name in value_fields:
                     setattr(row, name, values[name])
                 to_update.append(row)
-                self.touched.add(key[0])
+                self._touch(key[0])
         for key, row in existing.items():
             if key not in desired:
-                self.touched.add(row.good_id)
+                self._touch(row.good_id)
         if to_delete:
             model.objects.filter(pk__in=to_delete).delete()
-        model.objects.bulk_create(to_create, batch_size=500)
+        _insert(model, to_create)
         if to_update and value_fields:
             model.objects.bulk_update(to_update, list(value_fields), batch_size=500)
 
@@ -479,12 +689,12 @@ class _Writer:
             row = existing.get((scheme, value))
             if row is None:
                 create.append(ExternalId(good_id=gid, scheme=scheme, value=value))
-                self.touched.add(gid)
+                self._touch(gid)
             elif row.good_id != gid:
-                self.touched |= {row.good_id, gid}
+                self._touch(row.good_id, gid)
                 row.good_id = gid
                 update.append(row)
-        ExternalId.objects.bulk_create(create, batch_size=500)
+        _insert(ExternalId, create)
         if update:
             ExternalId.objects.bulk_update(update, ["good_id"], batch_size=500)
 
@@ -500,13 +710,13 @@ class _Writer:
                 row = Provenance(source_key=key, import_run=self.run, imported_at=self.now, **values)
                 create.append(row)
                 existing[key] = row
-                self.touched.add(gid)
+                self._touch(gid)
             elif any(getattr(row, name) != value for name, value in values.items()):
                 for name, value in values.items():
                     setattr(row, name, value)
                 row.import_run, row.imported_at = self.run, self.now
                 update.append(row)
-                self.touched.add(gid)
+                self._touch(gid)
         Provenance.objects.bulk_create(create, batch_size=500)
         if update:
             Provenance.objects.bulk_update(
@@ -547,16 +757,7 @@ class _Writer:
                 "standard_version_id": version.id, "results": results}
 
     def _sync_assessments(self, groups: list[Group], provenance: dict[str, Provenance],
-                          records: list[SourceRecord]) -> None:
-        reviews = [r for r in records if r.shape == SHAPE_REVIEW]
-        matched: list[tuple[SourceRecord, int]] = []
-        if reviews:
-            keys, _goods = self._stored_keys()
-            refs, report = reviews_match(reviews, keys)
-            self.report += report
-            matched = [(r, refs[r.source_key]) for r in reviews if r.source_key in refs]
-            review_groups = [Group(key=r.source_key, records=[r], good_ref=gid) for r, gid in matched]
-            provenance.update(self._sync_provenance(review_groups))
+                          matched: list[tuple[SourceRecord, int]]) -> None:
         plans = self._assessment_plans(groups, matched)
         by_prov = {provenance[p["source_key"]].id: p for p in plans}
         existing = {a.provenance_id: a for a in Assessment.objects.filter(provenance_id__in=by_prov)}
@@ -567,12 +768,12 @@ class _Writer:
             if row is None:
                 row = Assessment(provenance_id=prov_id, **values)
                 create.append(row)
-                self.touched.add(plan["good_id"])
+                self._touch(plan["good_id"])
             elif any(getattr(row, k) != v for k, v in values.items()):
                 for k, v in values.items():
                     setattr(row, k, v)
                 update.append(row)
-                self.touched.add(plan["good_id"])
+                self._touch(plan["good_id"])
             plan["row"] = row
         Assessment.objects.bulk_create(create, batch_size=500)
         if update:
@@ -589,18 +790,35 @@ class _Writer:
                 row = have.get(code)
                 if row is None:
                     create_r.append(IndicatorResult(assessment_id=aid, indicator=code, **values))
-                    self.touched.add(plan["good_id"])
+                    self._touch(plan["good_id"])
                 elif any(getattr(row, k) != values[k] for k in fields):
                     for k in fields:
                         setattr(row, k, values[k])
                     update_r.append(row)
-                    self.touched.add(plan["good_id"])
+                    self._touch(plan["good_id"])
             delete_r += [row.id for code, row in have.items() if code not in plan["results"]]
         if delete_r:
             IndicatorResult.objects.filter(id__in=delete_r).delete()
-        IndicatorResult.objects.bulk_create(create_r, batch_size=1000)
+        _insert(IndicatorResult, create_r)
         if update_r:
             IndicatorResult.objects.bulk_update(update_r, list(fields), batch_size=500)
+
+
+def _insert(model, rows: list) -> None:
+    """``bulk_create`` for rows whose ids are not needed afterwards: one executemany of prepared
+    values, without Django's per-batch SQL compilation (the bulk of an import's time). Rows get
+    their ids in list order, as with ``bulk_create``."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    # table and column names come from the models and are quoted; every value is a parameter
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+    values = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] for row in rows]
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 2000):
+            cursor.executemany(sql, values[start:start + 2000])
 
 
 def _org_key(name: str) -> str:
