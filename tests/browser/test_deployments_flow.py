@@ -1,6 +1,7 @@
 """Deployments in a real browser, with the keyboard only: a member of the deploying agency finds an imported
-claim from the country page and confirms it, and the country page then shows it verified; axe-core finds no
-violations on the country, map, deployments and deployment pages, nor on the record form."""
+claim from the country page and confirms it, the country page then shows it verified, and a person who follows
+Kenya finds the notice among their notifications; axe-core finds no violations on the country, map, deployments
+and deployment pages, the record form, nor the notifications page."""
 
 from __future__ import annotations
 
@@ -16,11 +17,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_an_agency_member_confirms_an_imported_claim(browser, axe_source, live_server, world):
     from allauth.account.models import EmailAddress
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
-    member = world.people["member"]
-    member.set_password(PASSWORD)
-    member.save()
-    EmailAddress.objects.create(user=member, email=member.email, primary=True, verified=True)
+    from dpghub.notifications.watching import watch_follow
+
+    for person in (world.people["member"], world.people["outsider"]):
+        person.set_password(PASSWORD)
+        person.save()
+        EmailAddress.objects.create(user=person, email=person.email, primary=True, verified=True)
+    watch_follow(actor=world.actors["outsider"], country="KE")  # a watcher of Kenya
     dhis2, mosip = make_good("dhis2", "DHIS2"), make_good("mosip", "MOSIP")
     claim = Deployment.objects.create(
         good=dhis2, country="KE", agency=world.org, layer="information-systems", stage="national",
@@ -72,3 +77,13 @@ def test_an_agency_member_confirms_an_imported_claim(browser, axe_source, live_s
     # The record form, signed in.
     browser.get(base + "/deployments/new/?good=dhis2")
     _check_axe(browser, axe_source)
+
+    # The watcher of Kenya signs in and finds the notice, which leads to the deployment.
+    _press(browser.find_element(By.CSS_SELECTOR, "form.account button"))  # sign out
+    WebDriverWait(browser, 10).until(lambda driver: not driver.find_elements(By.CSS_SELECTOR, "form.account"))
+    _sign_in(browser, base, "outsider", "/account/notifications/")
+    main = _wait_for(browser, "main")
+    assert "Ministry of Health confirmed its deployment of DHIS2 in Kenya" in main.text
+    _check_axe(browser, axe_source)
+    _press(main.find_element(By.CSS_SELECTOR, f"a[href='/deployments/{claim.pk}/']"))
+    _wait_for(browser, "section[aria-labelledby=source-title]")

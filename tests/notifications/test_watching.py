@@ -18,7 +18,7 @@ from dpghub.catalog.services.editing import good_fields_set
 from dpghub.common.history import Actor
 from dpghub.common.models import Activity
 from dpghub.deployments.models import Deployment
-from dpghub.deployments.services import deployment_dispute
+from dpghub.deployments.services import deployment_confirm, deployment_dispute
 from dpghub.notifications.enums import NotificationKind, NotificationsAction
 from dpghub.notifications.errors import FollowRefused, InvalidFollow
 from dpghub.notifications.models import Notification, Watch
@@ -102,6 +102,18 @@ def test_a_dispute_tells_followers_of_the_good_and_of_the_country_once(world, go
     assert len(_notices(world.people["other_admin"], NotificationKind.WATCH_DEPLOYMENT_DISPUTED)) == 1
     assert not _notices(world.people["member"], NotificationKind.WATCH_DEPLOYMENT_DISPUTED)
     assert len(_notices(world.people["member"], NotificationKind.DEPLOYMENT_DISPUTED)) == 1
+
+
+def test_a_confirmation_by_the_agency_tells_followers_of_the_good_and_of_the_country_once(world, good):
+    watch_follow(actor=world.actors["outsider"], good=good)
+    watch_follow(actor=world.actors["outsider"], country="KE")
+    watch_follow(actor=world.actors["member"], country="KE")  # who confirms is not told of their own act
+    deployment = Deployment.objects.create(good=good, country="KE", agency=world.org)
+    deployment_confirm(actor=world.actors["member"], deployment=deployment)
+    (notice,) = _notices(world.people["outsider"], NotificationKind.WATCH_DEPLOYMENT_VERIFIED)
+    assert notice.subject == "Ministry of Health confirmed its deployment of DHIS2 in Kenya"
+    assert notice.url == f"/deployments/{deployment.pk}/"
+    assert not _notices(world.people["member"], NotificationKind.WATCH_DEPLOYMENT_VERIFIED)
 
 
 def test_the_tick_tells_of_expiry_and_stale_deployments_once(world, good):

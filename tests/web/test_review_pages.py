@@ -242,10 +242,10 @@ def test_public_pages_of_decisions_and_backlog(client, review_world):
     assert "Open Health" in log and reverse("api-v1:decisions") in log and decided.decision.outcome == "dpg"
     backlog = client.get(reverse("web:backlog")).content.decode()
     assert "Time to decision" in backlog and "a first-level reviewer" in backlog
-    assert "Every open application" not in backlog and "Waiting</a>" not in backlog
+    assert "The open applications waiting longest" not in backlog and "Waiting</a>" not in backlog
     secretariat = _signed_in(client, review_world.people["secretariat"])
     backlog = secretariat.get(reverse("web:backlog")).content.decode()
-    assert "Every open application" in backlog and "Waiting</a>" in backlog
+    assert "The open applications waiting longest" in backlog and "Waiting</a>" in backlog
 
 
 # -- who may see and do what ----------------------------------------------------------------------------
@@ -404,3 +404,18 @@ def test_evidence_link_warnings_show_on_the_applicant_and_review_pages_with_thei
     assert warning in reviewer.content.decode()
     client.logout()
     assert "the server answered 404" not in client.get(_url("application", application)).content.decode()
+
+
+def test_the_detailed_backlog_lists_the_longest_waiting_and_counts_every_open_application(client, review_world):
+    from dpghub.review.selectors import backlog_figures
+
+    for days_ago in (30, 20, 10):
+        bring_to(review_world, S.LEVEL_1, today=dt.date.today() - dt.timedelta(days=days_ago),
+                 good=Good.objects.create(slug=f"g-{days_ago}", name=f"Good {days_ago}"))
+    today = dt.date.today()
+    figures = backlog_figures(viewer=review_world.people["secretariat"], today=today, since=today, detailed=True,
+                              limit=2)
+    assert figures["open_total"] == 3 and figures["waiting_on"]["reviewer-l1"] == 3
+    assert [row["name"] for row in figures["applications"]] == ["Good 30", "Good 20"]  # longest first
+    page = _signed_in(client, review_world.people["secretariat"]).get(reverse("web:backlog")).content.decode()
+    assert "The 3 applications longest in their state, of 3 open." in page

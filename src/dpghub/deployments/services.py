@@ -42,7 +42,7 @@ from dpghub.deployments.rules import DEPLOYMENTS_RULES
 from dpghub.deployments.workflow import verification_actions, verification_next
 from dpghub.notifications.enums import NotificationKind
 from dpghub.notifications.services import notify
-from dpghub.notifications.watching import deployment_disputed
+from dpghub.notifications.watching import deployment_disputed, deployment_verified
 from dpghub.orgs.enums import MembershipStatus
 from dpghub.orgs.models import Membership, Organisation
 
@@ -56,7 +56,8 @@ Partner = Organisation | str
 
 
 def deployment_url(deployment: Deployment) -> str:
-    return f"/api/v1/deployments/{deployment.pk}"
+    """The deployment's page (web/deployments.py), where notices about it link to."""
+    return f"/deployments/{deployment.pk}/"
 
 
 def _require(rule: str, *, actor: Actor, obj: Any = None) -> None:
@@ -265,6 +266,8 @@ def deployment_confirm(*, actor: Actor, deployment: Deployment) -> Deployment:
                body=_("%(org)s confirmed that it deploys %(good)s in %(country)s.")
                % {"org": deployment.agency, "good": deployment.good.name, "country": deployment.country},
                url=deployment_url(deployment))
+        # the good's and the country's followers (but the recorder, told above, and whoever confirmed)
+        deployment_verified(deployment=deployment, told=[deployment.source_person, actor.user])
     return deployment
 
 

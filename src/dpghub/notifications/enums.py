@@ -30,6 +30,8 @@ class NotificationKind(models.TextChoices):
     WATCH_DEPLOYMENT_STALE = "watch.deployment_stale", _("A deployment of a good or in a country you follow went stale")
     WATCH_DEPLOYMENT_DISPUTED = "watch.deployment_disputed", _("A deployment of a good or in a country you follow "
                                                                "was disputed")
+    WATCH_DEPLOYMENT_VERIFIED = "watch.deployment_verified", _("A deployment of a good or in a country you follow "
+                                                               "was confirmed by its agency")
 
 
 class EmailStatus(models.TextChoices):

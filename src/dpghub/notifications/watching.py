@@ -146,7 +146,21 @@ def deployment_disputed(*, deployment: Any, reason: str, told: Iterable[Any] = (
            % {"good": deployment.good.name, "country": country_name(deployment.country)},
            body=_("The secretariat disputes the deployment of %(good)s in %(country)s: %(reason)s")
            % {"good": deployment.good.name, "country": country_name(deployment.country), "reason": reason},
-           url=f"/api/v1/deployments/{deployment.pk}")
+           url=f"/deployments/{deployment.pk}/")
+
+
+def deployment_verified(*, deployment: Any, told: Iterable[Any] = ()) -> None:
+    """Tell the followers of the deployment's good and country (but not those ``told`` already) that the
+    deploying agency confirmed it."""
+    people = _except(_watchers(goods=[deployment.good_id], countries=[deployment.country]), told)
+    notify(people=people, kind=NotificationKind.WATCH_DEPLOYMENT_VERIFIED,
+           subject=_("%(org)s confirmed its deployment of %(good)s in %(country)s")
+           % {"org": deployment.agency.name, "good": deployment.good.name,
+              "country": country_name(deployment.country)},
+           body=_("The deploying agency, %(org)s, confirmed that it runs %(good)s in %(country)s.")
+           % {"org": deployment.agency.name, "good": deployment.good.name,
+              "country": country_name(deployment.country)},
+           url=f"/deployments/{deployment.pk}/")
 
 
 # -- the daily tick ---------------------------------------------------------------------------------------------

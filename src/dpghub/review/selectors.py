@@ -152,10 +152,16 @@ def _net_days(application: Application, until: dt.date, *, since: dt.date | None
     return max((until - start).days - application.paused_days, 0)
 
 
-def backlog_figures(*, viewer: Any, today: dt.date, since: dt.date, detailed: bool = False) -> dict[str, Any]:
-    """Queue sizes per state, and time to decision (median, 90th percentile, in days without the time
-    waiting for clarifications) for decisions from ``since`` to ``today``. ``detailed`` (the secretariat
-    only) adds every open application's age in its state and whom it waits on. Four queries."""
+#: How many open applications the detailed backlog lists (those longest in their state); the counts cover all.
+BACKLOG_LISTED = 100
+
+
+def backlog_figures(*, viewer: Any, today: dt.date, since: dt.date, detailed: bool = False,
+                    limit: int = BACKLOG_LISTED) -> dict[str, Any]:
+    """Queue sizes per state, whom the open applications wait on, and time to decision (median, 90th
+    percentile, in days without the time waiting for clarifications) for decisions from ``since`` to
+    ``today``. ``detailed`` (the secretariat only) adds the ``limit`` open applications longest in their
+    state, with their age and whom they wait on (``open_total`` says how many are open). Four queries."""
     if detailed and not _may("review.view_backlog", viewer):
         raise ReviewPermissionDenied(_("The detailed backlog is for the secretariat."))
     counts = dict(Application.objects.values_list("state").annotate(n=Count("pk")).order_by())
@@ -169,6 +175,9 @@ def backlog_figures(*, viewer: Any, today: dt.date, since: dt.date, detailed: bo
         "decisions": len(durations),
         "days_to_decision_median": float(statistics.median(durations)) if durations else None,
         "days_to_decision_p90": _percentile(durations, 0.9),
+        "waiting_on": {who: sum(counts.get(state.value, 0) for state, w in WAITING_ON.items() if w == who)
+                       for who in dict.fromkeys(WAITING_ON.values())},
+        "open_total": sum(counts.get(state.value, 0) for state in WAITING_ON),
     }
     if detailed:
         rows = (Application.objects.filter(state__in=(S.DRAFT, *OPEN_STATES))
@@ -176,7 +185,7 @@ def backlog_figures(*, viewer: Any, today: dt.date, since: dt.date, detailed: bo
                 .prefetch_related(Prefetch("assignments", to_attr="current",
                                            queryset=Assignment.objects.filter(is_active=True)
                                            .select_related("person")))
-                .order_by("state_since", "pk"))
+                .order_by("state_since", "pk")[:limit])
         figures["applications"] = [{
             "id": a.pk, "name": application_name(a), "organisation": a.organisation.name, "state": a.state,
             "days_in_state": (today - a.state_since).days,

@@ -36,7 +36,6 @@ from dpghub.review.errors import ReviewError, StaleVersion
 from dpghub.review.prefill import application_prefill_from_screening
 from dpghub.review.rules import LEVEL_ROLES, REVIEW_RULES
 from dpghub.review.selectors import (
-    WAITING_ON,
     application_get,
     application_view,
     applications_of_person,
@@ -498,12 +497,9 @@ def backlog_page(request: HttpRequest) -> HttpResponse:
     applications = [{**row, "state_label": S(row["state"]).label, "waiting_label": _waiting_label(row["waiting_on"])}
                     for row in figures.get("applications", [])]
     waiting: dict[str, int] = {}
-    for row in applications:
-        waiting[row["waiting_label"]] = waiting.get(row["waiting_label"], 0) + 1
-    if not detailed:
-        for state, key in WAITING_ON.items():
-            label = _waiting_label(key)
-            waiting[label] = waiting.get(label, 0) + figures["states"][state.value]
+    for who, n in figures["waiting_on"].items():
+        label = _waiting_label(who)
+        waiting[label] = waiting.get(label, 0) + n
     return render(request, "web/review_backlog.html", {
         "figures": figures, "states": states, "applications": applications, "detailed": detailed,
         "waiting": sorted(waiting.items()), "days": BACKLOG_DAYS, "nav": "review" if detailed else "",

@@ -118,8 +118,10 @@ class BacklogOut(Schema):
     decisions: int
     days_to_decision_median: float | None
     days_to_decision_p90: float | None
-    applications: list[dict] | None = Field(None, description="The secretariat only: each open application's "
-                                            "age in its state and whom it waits on.")
+    waiting_on: dict[str, int] = Field(description="Open applications and drafts by whom they wait on.")
+    open_total: int = Field(description="Open applications and drafts.")
+    applications: list[dict] | None = Field(None, description="The secretariat only: the 100 open applications "
+                                            "longest in their state, with their age and whom they wait on.")
 
 
 def _view(request: HttpRequest, application_id: int) -> dict:
@@ -212,7 +214,7 @@ def decisions(request: HttpRequest, after: int = 0) -> StreamingHttpResponse:
 @router.get("/review/backlog", response={200: BacklogOut, 403: Error}, url_name="review_backlog",
             operation_id="review_backlog",
             summary="Backlog figures: applications per state and time to decision (median, 90th percentile); "
-                    "with detailed=true (the secretariat) each open application's age and whom it waits on")
+                    "with detailed=true (the secretariat) the 100 open applications longest in their state")
 def review_backlog(request: HttpRequest, days: int = 365, detailed: bool = False) -> dict:
     if not 1 <= days <= 3650:
         raise InvalidApplication(_("days is between 1 and 3650."), field="days")
