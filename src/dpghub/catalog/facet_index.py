@@ -16,13 +16,17 @@ from __future__ import annotations
 import json
 import threading
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
+from typing import Generic, TypeVar
 
 from django.db import connection
 from pyroaring import BitMap, FrozenBitMap
 
 from dpghub.catalog.enums import Stage
+
+T = TypeVar("T")
 
 #: The catalogue's "static" order, used for browsing by relevance and for the tail of big results.
 STAGE_ORDER: tuple[str, ...] = (Stage.DPG, Stage.NOMINEE, Stage.EXPIRED, Stage.ARCHIVED, Stage.EXCLUDED)
@@ -135,14 +139,6 @@ class FacetIndex:
         )
 
 
-_lock = threading.Lock()
-_current: dict[tuple, FacetIndex] = {}
-
-
-def _database_key() -> tuple:
-    return (connection.alias, connection.vendor, str(connection.settings_dict.get("NAME")))
-
-
 def current_version() -> int | None:
     with connection.cursor() as cursor:
         cursor.execute(_VERSION_SQL)
@@ -150,28 +146,46 @@ def current_version() -> int | None:
     return row[0] if row else None
 
 
+class PerCatalogueVersion(Generic[T]):
+    """Something built from the catalogue (this index, the spelling vocabulary), kept in this process until
+    the catalogue version changes: one primary-key query when it is current. ``build(version)`` returns a
+    value with a ``version`` attribute; one value per database (tests switch databases)."""
+
+    def __init__(self, build: Callable[[int | None], T]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._current: dict[tuple, T] = {}
+
+    def get(self) -> T:
+        key = (connection.alias, connection.vendor, str(connection.settings_dict.get("NAME")))
+        version = current_version()
+        value = self._current.get(key)
+        if value is not None and value.version == version:
+            return value
+        with self._lock:
+            value = self._current.get(key)
+            if value is None or value.version != version:
+                # The version is read before the data: a change committed in between leaves a value
+                # labelled with the older version, which the next request builds again.
+                value = self._build(version)
+                self._current.clear()
+                self._current[key] = value
+        return value
+
+    def clear(self) -> None:
+        """Forget the cached value (tests; the version check makes this unnecessary in normal use)."""
+        with self._lock:
+            self._current.clear()
+
+
 def get() -> FacetIndex:
     """The index for the catalogue as it is now: one primary-key query when the cache is current."""
-    key = _database_key()
-    version = current_version()
-    index = _current.get(key)
-    if index is not None and index.version == version:
-        return index
-    with _lock:
-        index = _current.get(key)
-        if index is None or index.version != version:
-            # The version is read before the data: a change committed in between leaves an index
-            # labelled with the older version, which the next request rebuilds.
-            index = _build(version)
-            _current.clear()
-            _current[key] = index
-    return index
+    return _cached.get()
 
 
 def clear() -> None:
     """Forget the cached index (tests; the version check makes this unnecessary in normal use)."""
-    with _lock:
-        _current.clear()
+    _cached.clear()
 
 
 # One statement, so facets and goods are read from the same snapshot: the facet values with their
@@ -229,3 +243,6 @@ def _build(version: int | None) -> FacetIndex:
         by_stage_then_name=Order(by_stage, max_id),
         by_updated=Order(by_updated, max_id),
     )
+
+
+_cached: PerCatalogueVersion[FacetIndex] = PerCatalogueVersion(_build)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import threading
 from dataclasses import dataclass
 
 from django.db import connection
@@ -78,29 +77,13 @@ class Vocabulary:
         return best[0]
 
 
-_lock = threading.Lock()
-_current: dict[tuple, Vocabulary] = {}
-
-
 def vocabulary() -> Vocabulary:
     """The vocabulary of the catalogue as it is now (one primary-key query when the cache is current)."""
-    key = (connection.alias, connection.vendor, str(connection.settings_dict.get("NAME")))
-    version = facet_index.current_version()
-    found = _current.get(key)
-    if found is not None and found.version == version:
-        return found
-    with _lock:
-        found = _current.get(key)
-        if found is None or found.version != version:
-            found = _load(version)
-            _current.clear()
-            _current[key] = found
-    return found
+    return _cached.get()
 
 
 def clear() -> None:
-    with _lock:
-        _current.clear()
+    _cached.clear()
 
 
 def _load(version: int | None) -> Vocabulary:
@@ -142,3 +125,6 @@ def alternatives(words: list[str], *, limit: int = 3) -> list[list[str]]:
         found.sort(key=lambda item: (item[1], -vocab.documents[item[0]], item[0]))
         return [[*words[:position], candidate, *words[position + 1:]] for candidate, _d, _i in found[:limit]]
     return []
+
+
+_cached: facet_index.PerCatalogueVersion[Vocabulary] = facet_index.PerCatalogueVersion(_load)
