@@ -46,12 +46,16 @@ def _sign_out(browser):
 
 
 def _message(browser, text):
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.common.by import By
+    """Wait for a flash message containing ``text``. The messages are read in one script call: reading element
+    by element races the navigation that a pressed button starts (Chrome then answers "node does not belong to
+    the document", which no Selenium exception class names)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(lambda driver: any(
-        text in m.text for m in driver.find_elements(By.CSS_SELECTOR, ".messages .message")))
+    read = ("return Array.from(document.querySelectorAll('.messages .message'),"
+            " m => m.textContent.replace(/\\s+/g, ' ')).join('\\n');")
+    wait = WebDriverWait(browser, 10, ignored_exceptions=(WebDriverException,))
+    wait.until(lambda driver: text in (driver.execute_script(read) or ""))
 
 
 def _pass_every_indicator(browser, axe_source):
