@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import slugify
@@ -48,6 +48,7 @@ from dpghub.catalog.models import (
 )
 from dpghub.catalog.services.indexing import goods_reindex
 from dpghub.catalog.services.standard import standard_versions_sync
+from dpghub.common.bulk import ids_allocate, rows_insert
 from dpghub.common.errors import InvalidInput
 from dpghub.common.history import Actor, history_record
 from dpghub.core import standard
@@ -145,6 +146,8 @@ BATCH_SIZE = 1000
 REPORT_LIMIT = 5000
 #: Goods whose search index is rebuilt at once (well under SQLite's limits on query parameters).
 _REINDEX_AT = 5000
+#: Ids per query when reading stored rows back (well under SQLite's limit on query parameters).
+_CHUNK = 5000
 
 
 class _Report:
@@ -487,7 +490,9 @@ class _Writer:
         self.versions = standard_versions_sync()
         self.taken_slugs: set[str] = set()
         self.group_good_ids: set[int] = set()
-        self.created_ids: set[int] = set()
+        self.created_ids: set[int] = set()  # goods, provenance and assessments created by this run
+        self.created_provenance: set[int] = set()
+        self.created_assessments: set[int] = set()
 
     # -- stored goods as matching keys (values only: no model instances for the whole catalogue)
     def _stored_keys(self) -> list[GoodKeys]:
@@ -549,7 +554,7 @@ class _Writer:
         hub_owned: dict[int, dict[str, str]] = defaultdict(dict)
         for gid, name, owner in GoodFieldOwner.objects.filter(good_id__in=refs).values_list("good_id", "field", "owner"):
             hub_owned[gid][name] = owner
-        new_goods: list[tuple[Group, Good]] = []
+        new_goods: list[tuple[Group, dict[str, Any]]] = []
         changed: list[Good] = []
         states: dict[str, dict] = {}
         frozen: set[str] = set()  # groups whose stored good holds newer data than this run
@@ -558,8 +563,8 @@ class _Writer:
             states[group.key] = state
             self.report.extend(_merge_notes(group))
             if group.good_ref is None:
-                good = Good(uid=_uid(group), slug=_slug(state["good"]["name"], self.taken_slugs), **state["good"])
-                new_goods.append((group, good))
+                new_goods.append((group, {"uid": _uid(group), "slug": _slug(state["good"]["name"], self.taken_slugs),
+                                          **state["good"], "created_at": self.now, "updated_at": self.now}))
                 continue
             good = goods[group.good_ref]
             newest_here = max(_SHAPE_RANK.get(r.shape, 0) for r in group.records)
@@ -584,11 +589,13 @@ class _Writer:
                     setattr(good, name, state["good"][name])
                 good.updated_at = self.now
                 changed.append(good)
-        Good.objects.bulk_create([good for _, good in new_goods], batch_size=500)
-        for group, good in new_goods:
-            group.good_ref = good.id
-            self._touch(good.id)
-            self.created_ids.add(good.id)
+        for (group, _values), gid in zip(new_goods, ids_allocate(Good, len(new_goods)), strict=True):
+            group.good_ref = gid
+            self._touch(gid)
+            self.created_ids.add(gid)
+        if new_goods:
+            columns = ("id", *new_goods[0][1])
+            rows_insert(Good, columns, ((group.good_ref, *values.values()) for group, values in new_goods))
         if changed:
             Good.objects.bulk_update(changed, [*_GOOD_FIELDS, "updated_at"], batch_size=500)
             self._touch(*(good.id for good in changed))
@@ -617,27 +624,29 @@ class _Writer:
     # -- child tables: rows keyed by their natural key; write only the difference
     def _diff(self, model, good_ids: set[int], key_fields: tuple[str, ...], value_fields: tuple[str, ...],
               desired: dict[tuple, dict]) -> None:
-        existing = {}
-        for row in model.objects.filter(good_id__in=good_ids):
-            existing[tuple(getattr(row, name) for name in key_fields)] = row
-        to_delete = [row.pk for key, row in existing.items() if key not in desired]
+        existing: dict[tuple, tuple[int, tuple]] = {}  # key -> (pk, values)
+        width = len(key_fields)
+        stored_goods = good_ids - self.created_ids  # goods created by this run have no rows yet
+        if stored_goods:
+            for pk, *row in model.objects.filter(good_id__in=stored_goods).values_list(
+                    "pk", *key_fields, *value_fields):
+                existing[tuple(row[:width])] = (pk, tuple(row[width:]))
         to_create, to_update = [], []
         for key, values in desired.items():
-            row = existing.get(key)
-            if row is None:
-                to_create.append(model(**dict(zip(key_fields, key, strict=True)), **values))
+            wanted = tuple(values[name] for name in value_fields)
+            stored = existing.get(key)
+            if stored is None:
+                to_create.append((*key, *wanted))
                 self._touch(key[0])
-            elif any(getattr(row, name) != values[name] for name in value_fields):
-                for name in value_fields:
-                    setattr(row, name, values[name])
-                to_update.append(row)
+            elif stored[1] != wanted:
+                to_update.append(model(pk=stored[0], **dict(zip(value_fields, wanted, strict=True))))
                 self._touch(key[0])
-        for key, row in existing.items():
-            if key not in desired:
-                self._touch(row.good_id)
+        to_delete = [pk for key, (pk, _values) in existing.items() if key not in desired]
+        for key in existing.keys() - desired.keys():
+            self._touch(key[0])
         if to_delete:
             model.objects.filter(pk__in=to_delete).delete()
-        _insert(model, to_create)
+        rows_insert(model, (*key_fields, *value_fields), to_create)
         if to_update and value_fields:
             model.objects.bulk_update(to_update, list(value_fields), batch_size=500)
 
@@ -681,48 +690,47 @@ class _Writer:
 
     def _sync_external_ids(self, groups: list[Group]) -> None:
         wanted = {(scheme, value): g.good_ref for g in groups for r in g.records for scheme, value in r.external_ids}
-        existing = {}
-        for row in ExternalId.objects.filter(value__in={value for _scheme, value in wanted}):
-            existing[(row.scheme, row.value)] = row
+        existing = {(scheme, value): (pk, gid) for pk, scheme, value, gid in ExternalId.objects.filter(
+            value__in={value for _scheme, value in wanted}).values_list("pk", "scheme", "value", "good_id")}
         create, update = [], []
         for (scheme, value), gid in sorted(wanted.items()):
-            row = existing.get((scheme, value))
-            if row is None:
-                create.append(ExternalId(good_id=gid, scheme=scheme, value=value))
+            stored = existing.get((scheme, value))
+            if stored is None:
+                create.append((gid, scheme, value))
                 self._touch(gid)
-            elif row.good_id != gid:
-                self._touch(row.good_id, gid)
-                row.good_id = gid
-                update.append(row)
-        _insert(ExternalId, create)
+            elif stored[1] != gid:
+                self._touch(stored[1], gid)
+                update.append(ExternalId(pk=stored[0], good_id=gid))
+        rows_insert(ExternalId, ("good_id", "scheme", "value"), create)
         if update:
             ExternalId.objects.bulk_update(update, ["good_id"], batch_size=500)
 
-    def _sync_provenance(self, groups: list[Group]) -> dict[str, Provenance]:
+    def _sync_provenance(self, groups: list[Group]) -> dict[str, int]:
+        """Provenance rows of the groups' records, written where new or changed; returns their ids by source key."""
         wanted = {r.source_key: (g.good_ref, r) for g in groups for r in g.records}
-        existing = {p.source_key: p for p in Provenance.objects.filter(source_key__in=wanted)}
+        fields = ("good_id", "shape", "source_file", "record_sha256")
+        existing = {key: (pk, tuple(values)) for key, pk, *values in Provenance.objects.filter(
+            source_key__in=wanted).values_list("source_key", "pk", *fields)}
+        ids = {key: pk for key, (pk, _values) in existing.items()}
         create, update = [], []
         for key, (gid, record) in sorted(wanted.items()):
-            row = existing.get(key)
-            values = {"good_id": gid, "shape": record.shape, "source_file": record.source_file,
-                      "record_sha256": record.record_sha256}
-            if row is None:
-                row = Provenance(source_key=key, import_run=self.run, imported_at=self.now, **values)
-                create.append(row)
-                existing[key] = row
+            values = (gid, record.shape, record.source_file, record.record_sha256)
+            stored = existing.get(key)
+            if stored is None:
+                create.append((key, *values))
                 self._touch(gid)
-            elif any(getattr(row, name) != value for name, value in values.items()):
-                for name, value in values.items():
-                    setattr(row, name, value)
-                row.import_run, row.imported_at = self.run, self.now
-                update.append(row)
+            elif stored[1] != values:
+                update.append(Provenance(pk=stored[0], import_run=self.run, imported_at=self.now,
+                                         **dict(zip(fields, values, strict=True))))
                 self._touch(gid)
-        Provenance.objects.bulk_create(create, batch_size=500)
+        new_ids = ids_allocate(Provenance, len(create))
+        rows_insert(Provenance, ("id", "source_key", *fields, "import_run_id", "imported_at"),
+                    ((pk, *row, self.run.id, self.now) for pk, row in zip(new_ids, create, strict=True)))
+        ids.update((row[0], pk) for pk, row in zip(new_ids, create, strict=True))
+        self.created_provenance.update(new_ids)
         if update:
-            Provenance.objects.bulk_update(
-                update, ["good_id", "shape", "source_file", "record_sha256", "import_run", "imported_at"],
-                batch_size=500)
-        return existing
+            Provenance.objects.bulk_update(update, [*fields, "import_run", "imported_at"], batch_size=500)
+        return ids
 
     # -- assessments: one per source record that answers indicators, keyed by its provenance
     def _assessment_plans(self, groups: list[Group], reviews: list[SourceRecord]) -> list[dict]:
@@ -756,69 +764,64 @@ class _Writer:
         return {"good_id": gid, "source_key": record.source_key, "source": source, "assessed_on": when,
                 "standard_version_id": version.id, "results": results}
 
-    def _sync_assessments(self, groups: list[Group], provenance: dict[str, Provenance],
+    def _sync_assessments(self, groups: list[Group], provenance: dict[str, int],
                           matched: list[tuple[SourceRecord, int]]) -> None:
         plans = self._assessment_plans(groups, matched)
-        by_prov = {provenance[p["source_key"]].id: p for p in plans}
-        existing = {a.provenance_id: a for a in Assessment.objects.filter(provenance_id__in=by_prov)}
+        by_prov = {provenance[p["source_key"]]: p for p in plans}
+        fields = ("good_id", "source", "assessed_on", "standard_version_id")
+        existing: dict[int, tuple[int, tuple]] = {}
+        stored_provenance = [pid for pid in by_prov if pid not in self.created_provenance]  # new ones have none
+        for start in range(0, len(stored_provenance), _CHUNK):
+            for prov_id, pk, *values in Assessment.objects.filter(
+                    provenance_id__in=stored_provenance[start:start + _CHUNK]).values_list("provenance_id", "pk", *fields):
+                existing[prov_id] = (pk, tuple(values))
         create, update = [], []
         for prov_id, plan in by_prov.items():
-            row = existing.get(prov_id)
-            values = {k: plan[k] for k in ("good_id", "source", "assessed_on", "standard_version_id")}
-            if row is None:
-                row = Assessment(provenance_id=prov_id, **values)
-                create.append(row)
+            values = tuple(plan[name] for name in fields)
+            stored = existing.get(prov_id)
+            if stored is None:
+                create.append((prov_id, plan))
                 self._touch(plan["good_id"])
-            elif any(getattr(row, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(row, k, v)
-                update.append(row)
+                continue
+            plan["id"] = stored[0]
+            if stored[1] != values:
+                update.append(Assessment(pk=stored[0], **dict(zip(fields, values, strict=True))))
                 self._touch(plan["good_id"])
-            plan["row"] = row
-        Assessment.objects.bulk_create(create, batch_size=500)
+        for (_prov_id, plan), pk in zip(create, ids_allocate(Assessment, len(create)), strict=True):
+            plan["id"] = pk
+            self.created_assessments.add(pk)
+        rows_insert(Assessment, ("id", "provenance_id", *fields, "created_at"),
+                    ((plan["id"], prov_id, *(plan[name] for name in fields), self.now) for prov_id, plan in create))
         if update:
-            Assessment.objects.bulk_update(update, ["good_id", "source", "assessed_on", "standard_version_id"])
-        stored = defaultdict(dict)
-        for result in IndicatorResult.objects.filter(assessment_id__in=[p["row"].id for p in by_prov.values()]):
-            stored[result.assessment_id][result.indicator] = result
-        fields = ("status", "summary", "evidence", "source_fields", "confidence")
+            Assessment.objects.bulk_update(update, list(fields))
+        result_fields = ("status", "summary", "evidence", "source_fields", "confidence")
+        stored_results: dict[int, dict[str, tuple[int, tuple]]] = defaultdict(dict)
+        # assessments created by this run have no results yet
+        assessment_ids = [plan["id"] for plan in by_prov.values() if plan["id"] not in self.created_assessments]
+        for start in range(0, len(assessment_ids), _CHUNK):
+            for aid, code, pk, *values in IndicatorResult.objects.filter(
+                    assessment_id__in=assessment_ids[start:start + _CHUNK]).values_list(
+                    "assessment_id", "indicator", "pk", *result_fields):
+                stored_results[aid][code] = (pk, tuple(values))
         create_r, update_r, delete_r = [], [], []
         for plan in by_prov.values():
-            aid = plan["row"].id
-            have = stored.get(aid, {})
+            aid = plan["id"]
+            have = stored_results.get(aid, {})
             for code, values in plan["results"].items():
-                row = have.get(code)
-                if row is None:
-                    create_r.append(IndicatorResult(assessment_id=aid, indicator=code, **values))
+                wanted = tuple(values[name] for name in result_fields)
+                stored = have.get(code)
+                if stored is None:
+                    create_r.append((aid, code, *wanted))
                     self._touch(plan["good_id"])
-                elif any(getattr(row, k) != values[k] for k in fields):
-                    for k in fields:
-                        setattr(row, k, values[k])
-                    update_r.append(row)
+                elif stored[1] != wanted:
+                    update_r.append(IndicatorResult(pk=stored[0], **values))
                     self._touch(plan["good_id"])
-            delete_r += [row.id for code, row in have.items() if code not in plan["results"]]
+            delete_r += [pk for code, (pk, _values) in have.items() if code not in plan["results"]]
         if delete_r:
             IndicatorResult.objects.filter(id__in=delete_r).delete()
-        _insert(IndicatorResult, create_r)
+        rows_insert(IndicatorResult, ("assessment_id", "indicator", *result_fields), create_r)
         if update_r:
-            IndicatorResult.objects.bulk_update(update_r, list(fields), batch_size=500)
-
-
-def _insert(model, rows: list) -> None:
-    """``bulk_create`` for rows whose ids are not needed afterwards: one executemany of prepared
-    values, without Django's per-batch SQL compilation (the bulk of an import's time). Rows get
-    their ids in list order, as with ``bulk_create``."""
-    if not rows:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    # table and column names come from the models and are quoted; every value is a parameter
-    columns = ", ".join(quote(f.column) for f in fields)
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
-    values = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] for row in rows]
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), 2000):
-            cursor.executemany(sql, values[start:start + 2000])
+            IndicatorResult.objects.bulk_update(update_r, list(result_fields), batch_size=500)
 
 
 def _org_key(name: str) -> str:

@@ -17,7 +17,18 @@ from django.db import connection, transaction
 
 from dpghub.catalog import search, spelling
 from dpghub.catalog.enums import CountryRole, Facet
-from dpghub.catalog.models import FacetEntry, Good, IndexVersion, SearchDocument, SearchWord
+from dpghub.catalog.models import (
+    FacetEntry,
+    Good,
+    GoodCountry,
+    GoodLicense,
+    GoodOrganisation,
+    GoodSDG,
+    IndexVersion,
+    SearchDocument,
+    SearchWord,
+)
+from dpghub.common.bulk import rows_insert
 from dpghub.core.countries import country_name
 
 #: Languages whose country names are searchable (the interface's languages).
@@ -26,15 +37,48 @@ COUNTRY_NAME_LANGUAGES = ("en", "fr", "es")
 _CHUNK = 500
 
 
-def _facet_values(good: Good) -> set[tuple[str, str]]:
+class _Indexed:
+    """What the indexes need of one good, read as plain values (no model instances)."""
+
+    __slots__ = ("aliases", "categories", "countries", "description", "id", "licences", "name", "organisations",
+                 "sdgs", "sectors", "stage")
+
+    def __init__(self, gid: int, name: str, aliases: list, description: str, categories: list, sectors: list,
+                 stage: str) -> None:
+        self.id, self.name, self.aliases, self.description = gid, name, aliases, description
+        self.categories, self.sectors, self.stage = categories, sectors, stage
+        self.sdgs: list[tuple[int, str]] = []  # (sdg, relevance)
+        self.licences: list[str] = []
+        self.countries: list[tuple[str, str]] = []  # (country, role)
+        self.organisations: list[str] = []
+
+
+def _goods_read(ids: list[int]) -> list[_Indexed]:
+    """The goods of ``ids`` with their SDGs, licences, countries and organisations' names, in the
+    models' default orders (as the pages show them)."""
+    goods = {row[0]: _Indexed(*row) for row in Good.objects.filter(id__in=ids).values_list(
+        "id", "name", "aliases", "description", "categories", "sectors", "stage")}
+    for gid, sdg, relevance in GoodSDG.objects.filter(good_id__in=ids).values_list("good_id", "sdg", "relevance"):
+        goods[gid].sdgs.append((sdg, relevance))
+    for gid, expression in GoodLicense.objects.filter(good_id__in=ids).values_list("good_id", "expression"):
+        goods[gid].licences.append(expression)
+    for gid, country, role in GoodCountry.objects.filter(good_id__in=ids).values_list("good_id", "country", "role"):
+        goods[gid].countries.append((country, role))
+    for gid, name in (GoodOrganisation.objects.filter(good_id__in=ids).order_by("id")
+                      .values_list("good_id", "organisation__name")):
+        goods[gid].organisations.append(name)
+    return list(goods.values())
+
+
+def _facet_values(good: _Indexed) -> set[tuple[str, str]]:
     values: set[tuple[str, str]] = {(Facet.STAGE, good.stage)}
     values |= {(Facet.CATEGORY, code) for code in good.categories}
     values |= {(Facet.SECTOR, sector) for sector in good.sectors}
-    values |= {(Facet.SDG, str(link.sdg)) for link in good.sdgs.all()}
-    values |= {(Facet.LICENSE, lic.expression) for lic in good.licenses.all()}
-    for country in good.countries.all():
-        facet = Facet.DEVELOPMENT_COUNTRY if country.role == CountryRole.DEVELOPMENT else Facet.DEPLOYMENT_COUNTRY
-        values.add((facet, country.country))
+    values |= {(Facet.SDG, str(sdg)) for sdg, _relevance in good.sdgs}
+    values |= {(Facet.LICENSE, expression) for expression in good.licences}
+    for country, role in good.countries:
+        facet = Facet.DEVELOPMENT_COUNTRY if role == CountryRole.DEVELOPMENT else Facet.DEPLOYMENT_COUNTRY
+        values.add((facet, country))
     return values
 
 
@@ -51,13 +95,13 @@ def country_words(code: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def _document(good: Good) -> tuple[str, str]:
+def _document(good: _Indexed) -> tuple[str, str]:
     title = " ".join([good.name, *good.aliases])
     parts = [good.description]
-    parts += [link.relevance for link in good.sdgs.all()]
-    parts += [link.organisation.name for link in good.organisation_links.all()]
+    parts += [relevance for _sdg, relevance in good.sdgs]
+    parts += good.organisations
     parts += list(good.sectors)
-    codes = sorted({country.country for country in good.countries.all()})
+    codes = sorted({country for country, _role in good.countries})
     parts += [" ".join(country_words(code)) for code in codes]
     return title, "\n".join(part for part in parts if part)
 
@@ -77,31 +121,29 @@ def goods_reindex(*, good_ids: Iterable[int] | None = None) -> int:
     words counted until the next full reindex; corrections are only used when they match goods).
     """
     postgres = connection.vendor == "postgresql"
-    queryset = Good.objects.all() if good_ids is None else Good.objects.filter(id__in=list(good_ids))
-    queryset = queryset.prefetch_related("sdgs", "licenses", "countries", "organisation_links__organisation")
     count = 0
     with transaction.atomic():
-        ids = list(queryset.values_list("id", flat=True))
+        if good_ids is None:
+            ids = list(Good.objects.order_by("id").values_list("id", flat=True))
+        else:
+            asked = sorted(set(good_ids))
+            ids = [gid for start in range(0, len(asked), _CHUNK)
+                   for gid in Good.objects.filter(id__in=asked[start:start + _CHUNK]).values_list("id", flat=True)]
         old_terms = search.pg_terms_old(ids) if postgres and good_ids is not None else []
         words: Counter[str] = Counter()  # change in documents per word (all documents' words if all goods)
         for start in range(0, len(ids), _CHUNK):
             chunk_ids = ids[start : start + _CHUNK]
-            goods = list(queryset.filter(id__in=chunk_ids))
+            goods = _goods_read(chunk_ids)
             FacetEntry.objects.filter(good_id__in=chunk_ids).delete()
             if good_ids is not None:
                 for title, body in SearchDocument.objects.filter(good_id__in=chunk_ids).values_list("title", "body"):
                     words.subtract(_words_of(title, body))
             SearchDocument.objects.filter(good_id__in=chunk_ids).delete()
-            documents = [(good, *_document(good)) for good in goods]
-            FacetEntry.objects.bulk_create(
-                FacetEntry(good=good, facet=facet, value=value)
-                for good in goods
-                for facet, value in sorted(_facet_values(good))
-            )
-            SearchDocument.objects.bulk_create(
-                SearchDocument(good=good, title=title, body=body) for good, title, body in documents
-            )
-            for _good, title, body in documents:
+            documents = [(good.id, *_document(good)) for good in goods]
+            rows_insert(FacetEntry, ("good_id", "facet", "value"),
+                        ((good.id, facet, value) for good in goods for facet, value in sorted(_facet_values(good))))
+            rows_insert(SearchDocument, ("good_id", "title", "body"), documents)
+            for _gid, title, body in documents:
                 words.update(_words_of(title, body))
             count += len(goods)
         _search_words_update(words, rebuild=good_ids is None)
