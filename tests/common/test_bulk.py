@@ -19,18 +19,22 @@ def _good(**fields) -> Good:
     return Good.objects.create(**{"slug": f"g-{uuid.uuid4().hex[:8]}", "name": "A good", **fields})
 
 
+#: JSON text with what COPY's text format must escape (tab, newline, backslash) and non-ASCII letters
+ALIASES = ["Clinique ouverte", "tab\there", "line\nbreak", "back\\slash", "\"quoted\""]
+
+
 def test_rows_insert_stores_json_dates_and_uuids_as_the_orm_reads_them():
     now = timezone.now()
     uid = uuid.uuid4()
     [gid] = ids_allocate(Good, 1)
     columns = ("id", "uid", "slug", "name", "aliases", "categories", "sectors", "stage", "excluded_on",
                "excluded_reason", "description", "website", "created_at", "updated_at")
-    count = rows_insert(Good, columns, [(gid, uid, "open-clinic", "Open Clinic", ["Clinique ouverte"], ["software"],
+    count = rows_insert(Good, columns, [(gid, uid, "open-clinic", "Open Clinic", ALIASES, ["software"],
                                          [], "dpg", date(2024, 5, 1), "", "Clinic records, «accentué».", "", now, now)])
     assert count == 1
     good = Good.objects.get(id=gid)
     assert (good.uid, good.slug, good.aliases, good.categories, good.sectors) == (
-        uid, "open-clinic", ["Clinique ouverte"], ["software"], [])
+        uid, "open-clinic", ALIASES, ["software"], [])
     assert good.excluded_on == date(2024, 5, 1) and good.created_at == now
     assert good.description == "Clinic records, «accentué»."
 

@@ -62,9 +62,10 @@ def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
 
 def _preparer(field: models.Field) -> Callable[[Any], Any]:
     """How a value of ``field`` is made ready for the database: Django's ``get_db_prep_save``, except
-    for JSON on SQLite without a custom encoder, where that comes down to ``json.dumps`` (called
-    directly: the layers around it cost more than the encoding of a short list)."""
-    if isinstance(field, models.JSONField) and field.encoder is None and connection.vendor == "sqlite":
+    for JSON without a custom encoder, which is given as its ``json.dumps`` text (what Django stores on
+    SQLite; PostgreSQL's COPY parses the text into ``jsonb``), without the layers around it, which cost
+    more than the encoding of a short list."""
+    if isinstance(field, models.JSONField) and field.encoder is None:
         return lambda value: None if value is None else json.dumps(value)
     return lambda value: field.get_db_prep_save(value, connection)
 

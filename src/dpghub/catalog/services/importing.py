@@ -144,8 +144,6 @@ ProgressCallback = Callable[[str, int, int], None]
 BATCH_SIZE = 1000
 #: Report entries kept in memory and in ImportRun.report; the whole report goes to ``report_file``.
 REPORT_LIMIT = 5000
-#: Goods whose search index is rebuilt at once (well under SQLite's limits on query parameters).
-_REINDEX_AT = 5000
 #: Ids per query when reading stored rows back (well under SQLite's limit on query parameters).
 _CHUNK = 5000
 
@@ -486,7 +484,6 @@ class _Writer:
         self.now = timezone.now()
         self.report = report
         self.touched: set[int] = set()
-        self.unindexed: set[int] = set()  # touched, search index not rebuilt yet
         self.versions = standard_versions_sync()
         self.taken_slugs: set[str] = set()
         self.group_good_ids: set[int] = set()
@@ -521,8 +518,6 @@ class _Writer:
                             good_ref=g.good_ref, notes=g.notes) for g in batch]
             del batch, whole
             self._write_batch(groups)
-            if len(self.unindexed) >= _REINDEX_AT:
-                self._reindex()
             done += 1
             if self.progress:
                 self.progress("write", done, batches)
@@ -530,18 +525,13 @@ class _Writer:
             self._write_reviews(plan, reviews, batch_size)
             if self.progress:
                 self.progress("write", batches, batches)
-        self._reindex()
+        if self.touched:  # one rebuild of the search index for every good this run changed
+            goods_reindex(good_ids=sorted(self.touched))
         self.result.goods_updated = len((self.touched & self.group_good_ids) - self.created_ids)
         self.result.goods_unchanged = len(self.group_good_ids - self.touched)
 
     def _touch(self, *good_ids: int) -> None:
         self.touched.update(good_ids)
-        self.unindexed.update(good_ids)
-
-    def _reindex(self) -> None:
-        if self.unindexed:
-            goods_reindex(good_ids=sorted(self.unindexed))
-            self.unindexed = set()
 
     def _write_batch(self, groups: list[Group]) -> None:
         refs = [g.good_ref for g in groups if g.good_ref is not None]
