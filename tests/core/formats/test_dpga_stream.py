@@ -118,3 +118,61 @@ def test_memory_follows_the_largest_record_not_the_file(tmp_path):
         tracemalloc.stop()
     assert count == 2000
     assert peak < 8_000_000  # a 1 MB buffer (a few copies while it moves on) and one record
+
+
+# --- parsing in worker processes: the same records, order and errors as parsing here -----------
+
+def _parallel(monkeypatch) -> None:
+    """Worker processes for any registry file, in chunks of 3 items (so results cross chunk borders)."""
+    monkeypatch.setattr(stream, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(stream, "PARALLEL_CHUNK", 3)
+
+
+def _first_name(record) -> tuple[str, str]:
+    """A module-level ``prepare``: what crosses back from a worker is what it returns."""
+    return record.source_key, record.name
+
+
+def test_records_parsed_by_workers_are_the_records_parsed_here(monkeypatch):
+    serial = list(file_records(SAMPLE))
+    _parallel(monkeypatch)
+    assert list(file_records(SAMPLE, workers=2)) == serial  # every field, in file order
+    assert list(file_records(SAMPLE, workers=1, prepare=_first_name)) == [(r.source_key, r.name) for r in serial]
+
+
+@pytest.mark.parametrize("items, reason", [
+    ([registry_record(id=str(n)) for n in range(7)] + [registry_record(id="8", name=7)] + [registry_record()],
+     "record 7: the name is int 7, not text"),
+    ([registry_record(id=str(n)) for n in range(5)] + [{"name": "not a registry record"}], "not a DPGA record"),
+    ([registry_record(id=str(n)) for n in range(5)] + [registry_record(id="2")], "two records with the id 2"),
+])
+def test_malformed_files_fail_alike_when_workers_parse_them(tmp_path, monkeypatch, items, reason):
+    path = tmp_path / "registry.json"
+    path.write_text(json.dumps(items, indent=1))
+    expected = _reason(path, file_records)
+    _parallel(monkeypatch)
+    assert _reason(path, lambda p: file_records(p, workers=2)) == expected
+    assert expected.startswith(reason)
+
+
+def test_bad_json_far_into_a_file_names_the_same_line_and_column_with_workers(tmp_path, monkeypatch):
+    lines = [json.dumps(registry_record(id=str(n))) for n in range(10)]
+    lines[7] = "  oops"
+    path = tmp_path / "registry.json"
+    path.write_text("[\n" + ",\n".join(lines) + "\n]\n")
+    expected = _reason(path, file_records)
+    _parallel(monkeypatch)
+    assert _reason(path, lambda p: file_records(p, workers=2)) == expected
+    assert "not valid JSON (line 9, column 3: " in expected
+
+
+def test_small_files_and_one_core_parse_here(tmp_path, monkeypatch):
+    """No worker process below PARALLEL_FROM_BYTES: the pool is never created."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("no worker process for a small file")
+
+    monkeypatch.setattr(stream, "ProcessPoolExecutor", refuse)
+    assert len(list(file_records(SAMPLE, workers=2))) == 142
+    monkeypatch.setattr(stream.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr(stream.os, "cpu_count", lambda: 1)
+    assert stream.parallel_workers() == 0

@@ -7,6 +7,7 @@ matching, newest source wins, personal data): docs/adr/0002-import-policy.md.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import logging
@@ -16,6 +17,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -71,7 +73,7 @@ from dpghub.core.formats.dpga.records import (
     SHAPE_SCREENING,
     STAGE_EXCLUDED,
 )
-from dpghub.core.formats.dpga.stream import file_records
+from dpghub.core.formats.dpga.stream import file_records, parallel_workers
 
 logger = logging.getLogger(__name__)
 
@@ -224,16 +226,33 @@ class _Light:
         "website",
     )
 
-    def __init__(self, record: SourceRecord, spool_at: int, spool_size: int) -> None:
-        self.shape, self.source_key, self.join_key = record.shape, record.source_key, record.join_key
-        self.data_date, self.rank, self.name = record.data_date, record.rank, record.name
-        self.external_ids, self.aliases = tuple(record.external_ids), tuple(record.aliases)
-        self.website, self.repositories = record.website, tuple(record.repositories)
+    def __init__(self, keys: tuple, spool_at: int, spool_size: int) -> None:
+        (self.shape, self.source_key, self.join_key, self.data_date, self.rank, self.name, self.external_ids,
+         self.aliases, self.website, self.repositories) = keys
         self.spool_at, self.spool_size = spool_at, spool_size
+
+    @staticmethod
+    def keys(record: SourceRecord) -> tuple:
+        """The matching keys of ``record``, in the order ``__init__`` takes them."""
+        return (record.shape, record.source_key, record.join_key, record.data_date, record.rank, record.name,
+                tuple(record.external_ids), tuple(record.aliases), record.website, tuple(record.repositories))
 
     @property
     def sort_key(self) -> tuple:
         return (self.data_date, self.rank, self.source_key)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a while: unpickling whole records (trees, no cycles)
+    allocates many containers, and collections triggered by them scan the whole heap for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Plan:
@@ -249,10 +268,11 @@ class _Plan:
     def load(self, lights: Iterable[_Light]) -> dict[str, SourceRecord]:
         """The whole records of ``lights``, read back from the spool (in spool order: sequential reads)."""
         out = {}
-        for light in sorted(lights, key=lambda item: item.spool_at):
-            self.spool.seek(light.spool_at)
-            # the spool is an unnamed temporary file this process wrote: no untrusted data is unpickled
-            out[light.source_key] = pickle.loads(self.spool.read(light.spool_size))  # noqa: S301
+        with _gc_paused():
+            for light in sorted(lights, key=lambda item: item.spool_at):
+                self.spool.seek(light.spool_at)
+                # the spool is an unnamed temporary file this process wrote: no untrusted data is unpickled
+                out[light.source_key] = pickle.loads(self.spool.read(light.spool_size))  # noqa: S301
         return out
 
     def close(self) -> None:
@@ -275,21 +295,21 @@ def _read(paths: Iterable[str | Path], progress: ProgressCallback | None, report
         except MalformedFile as exc:
             plan.errors.append({"path": exc.path, "reason": exc.reason})
     plan.files = files = sorted(dict.fromkeys(files))
+    workers = parallel_workers()
     seen_keys: dict[str, str] = {}
     for position, path in enumerate(files, start=1):
         here: list[_Light] = []
         mark, spool_at = report.mark(), plan.spool.tell()
         clash = None
         try:
-            for record in file_records(path):
-                if record.source_key in seen_keys:
-                    clash = clash or record.source_key
+            for keys, entry, data in file_records(path, prepare=_spooled, workers=workers):
+                source_key = keys[1]
+                if source_key in seen_keys:
+                    clash = clash or source_key
                     continue
-                entry = _record_report(record)
                 if entry:
                     report.add(entry)
-                data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
-                here.append(_Light(record, plan.spool.tell(), len(data)))
+                here.append(_Light(keys, plan.spool.tell(), len(data)))
                 plan.spool.write(data)
             if clash:
                 raise MalformedFile(str(path), f"holds {clash}, already read from {seen_keys[clash]}")
@@ -306,6 +326,12 @@ def _read(paths: Iterable[str | Path], progress: ProgressCallback | None, report
         if progress:
             progress("read", position, len(files))
     return plan
+
+
+def _spooled(record: SourceRecord) -> tuple[tuple, dict | None, bytes]:
+    """What the reading pass keeps of a record: its matching keys, its report entry and the record
+    pickled for the spool (computed where the record is parsed, possibly a worker process)."""
+    return _Light.keys(record), _record_report(record), pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _record_report(record: SourceRecord) -> dict | None:
