@@ -244,8 +244,8 @@ class _Light:
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for a while: unpickling whole records (trees, no cycles)
-    allocates many containers, and collections triggered by them scan the whole heap for nothing."""
+    """The cyclic garbage collector off for a while: parsing and unpickling records (trees, without
+    cycles) allocates many containers, and the collections they trigger scan the heap for nothing."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -297,34 +297,35 @@ def _read(paths: Iterable[str | Path], progress: ProgressCallback | None, report
     plan.files = files = sorted(dict.fromkeys(files))
     workers = parallel_workers()
     seen_keys: dict[str, str] = {}
-    for position, path in enumerate(files, start=1):
-        here: list[_Light] = []
-        mark, spool_at = report.mark(), plan.spool.tell()
-        clash = None
-        try:
-            for keys, entry, data in file_records(path, prepare=_spooled, workers=workers):
-                source_key = keys[1]
-                if source_key in seen_keys:
-                    clash = clash or source_key
-                    continue
-                if entry:
-                    report.add(entry)
-                here.append(_Light(keys, plan.spool.tell(), len(data)))
-                plan.spool.write(data)
-            if clash:
-                raise MalformedFile(str(path), f"holds {clash}, already read from {seen_keys[clash]}")
-        except MalformedFile as exc:
-            plan.errors.append({"path": exc.path, "reason": exc.reason})
-            report.rollback(mark)
-            plan.spool.seek(spool_at)
-            plan.spool.truncate()
-        else:
-            name = str(path)
-            for light in here:
-                seen_keys[light.source_key] = name
-            plan.records += here
-        if progress:
-            progress("read", position, len(files))
+    with _gc_paused():  # what is garbage here is freed by reference counting
+        for position, path in enumerate(files, start=1):
+            here: list[_Light] = []
+            mark, spool_at = report.mark(), plan.spool.tell()
+            clash = None
+            try:
+                for keys, entry, data in file_records(path, prepare=_spooled, workers=workers):
+                    source_key = keys[1]
+                    if source_key in seen_keys:
+                        clash = clash or source_key
+                        continue
+                    if entry:
+                        report.add(entry)
+                    here.append(_Light(keys, plan.spool.tell(), len(data)))
+                    plan.spool.write(data)
+                if clash:
+                    raise MalformedFile(str(path), f"holds {clash}, already read from {seen_keys[clash]}")
+            except MalformedFile as exc:
+                plan.errors.append({"path": exc.path, "reason": exc.reason})
+                report.rollback(mark)
+                plan.spool.seek(spool_at)
+                plan.spool.truncate()
+            else:
+                name = str(path)
+                for light in here:
+                    seen_keys[light.source_key] = name
+                plan.records += here
+            if progress:
+                progress("read", position, len(files))
     return plan
 
 

@@ -169,14 +169,20 @@ def _chunk_read(read: Callable[[Any], tuple[str, str, Any]], items: list[Any]) -
     return [read(item) for item in items]
 
 
+def _worker_start() -> None:
+    """A worker parses records (trees, without cycles: reference counting frees them), so its cyclic
+    garbage collector stays off, and away from the heap it inherited (scanning that copies its pages)."""
+    gc.freeze()
+    gc.disable()
+
+
 def _parallel_map(read: Callable[[Any], tuple[str, str, Any]], items: Iterator[Any],
                   workers: int) -> Iterator[tuple[str, str, Any]]:
     """``read`` over ``items``, in order, in chunks by ``workers`` forked processes, with at most a
     few chunks in flight (this process reads the file and takes the results meanwhile)."""
-    # fork: the workers inherit the loaded code and data, and run nothing but the parser; gc.freeze
-    # keeps their garbage collector off that inherited heap (scanning it is slow, and copies its pages).
+    # fork: the workers inherit the loaded code and data, and run nothing but the parser.
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=gc.freeze) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start) as pool:
         pending: deque[Future] = deque()
         while chunk := list(itertools.islice(items, PARALLEL_CHUNK)):
             pending.append(pool.submit(_chunk_read, read, chunk))
