@@ -73,7 +73,7 @@ from dpghub.core.formats.dpga.records import (
     SHAPE_SCREENING,
     STAGE_EXCLUDED,
 )
-from dpghub.core.formats.dpga.stream import file_records, parallel_workers
+from dpghub.core.formats.dpga.stream import file_records
 
 logger = logging.getLogger(__name__)
 
@@ -226,16 +226,12 @@ class _Light:
         "website",
     )
 
-    def __init__(self, keys: tuple, spool_at: int, spool_size: int) -> None:
-        (self.shape, self.source_key, self.join_key, self.data_date, self.rank, self.name, self.external_ids,
-         self.aliases, self.website, self.repositories) = keys
+    def __init__(self, record: SourceRecord, spool_at: int, spool_size: int) -> None:
+        self.shape, self.source_key, self.join_key = record.shape, record.source_key, record.join_key
+        self.data_date, self.rank, self.name = record.data_date, record.rank, record.name
+        self.external_ids, self.aliases = tuple(record.external_ids), tuple(record.aliases)
+        self.website, self.repositories = record.website, tuple(record.repositories)
         self.spool_at, self.spool_size = spool_at, spool_size
-
-    @staticmethod
-    def keys(record: SourceRecord) -> tuple:
-        """The matching keys of ``record``, in the order ``__init__`` takes them."""
-        return (record.shape, record.source_key, record.join_key, record.data_date, record.rank, record.name,
-                tuple(record.external_ids), tuple(record.aliases), record.website, tuple(record.repositories))
 
     @property
     def sort_key(self) -> tuple:
@@ -295,7 +291,6 @@ def _read(paths: Iterable[str | Path], progress: ProgressCallback | None, report
         except MalformedFile as exc:
             plan.errors.append({"path": exc.path, "reason": exc.reason})
     plan.files = files = sorted(dict.fromkeys(files))
-    workers = parallel_workers()
     seen_keys: dict[str, str] = {}
     with _gc_paused():  # what is garbage here is freed by reference counting
         for position, path in enumerate(files, start=1):
@@ -303,14 +298,15 @@ def _read(paths: Iterable[str | Path], progress: ProgressCallback | None, report
             mark, spool_at = report.mark(), plan.spool.tell()
             clash = None
             try:
-                for keys, entry, data in file_records(path, prepare=_spooled, workers=workers):
-                    source_key = keys[1]
-                    if source_key in seen_keys:
-                        clash = clash or source_key
+                for record in file_records(path):
+                    if record.source_key in seen_keys:
+                        clash = clash or record.source_key
                         continue
+                    entry = _record_report(record)
                     if entry:
                         report.add(entry)
-                    here.append(_Light(keys, plan.spool.tell(), len(data)))
+                    data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+                    here.append(_Light(record, plan.spool.tell(), len(data)))
                     plan.spool.write(data)
                 if clash:
                     raise MalformedFile(str(path), f"holds {clash}, already read from {seen_keys[clash]}")
@@ -327,12 +323,6 @@ def _read(paths: Iterable[str | Path], progress: ProgressCallback | None, report
             if progress:
                 progress("read", position, len(files))
     return plan
-
-
-def _spooled(record: SourceRecord) -> tuple[tuple, dict | None, bytes]:
-    """What the reading pass keeps of a record: its matching keys, its report entry and the record
-    pickled for the spool (computed where the record is parsed, possibly a worker process)."""
-    return _Light.keys(record), _record_report(record), pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _record_report(record: SourceRecord) -> dict | None:

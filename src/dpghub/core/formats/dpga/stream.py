@@ -11,17 +11,9 @@ record, not the file; values and error messages are the ones :func:`json.loads` 
 from __future__ import annotations
 
 import codecs
-import functools
-import gc
-import itertools
 import json
-import multiprocessing
-import os
 import re
-from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from datetime import date
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -141,67 +133,7 @@ def _starts_with_array(path: Path) -> bool:
     return head.startswith(b"[")
 
 
-#: Registry files from this size on are parsed by worker processes (``workers`` > 0): about 2,000
-#: records, below which starting them does not pay.
-PARALLEL_FROM_BYTES = 16 << 20
-#: Items sent to a worker at a time, and chunks in flight per worker (memory stays bounded by them).
-PARALLEL_CHUNK = 250
-_IN_FLIGHT_PER_WORKER = 2
-
-# What one item of a registry file turned out to be (see :func:`_item_read`).
-_RECORD, _BAD_RECORD, _NOT_REGISTRY = "record", "bad-record", "not-registry"
-
-
-def _item_read(item: Any, *, path: str, file_name: str, when: date,
-               prepare: Callable[[SourceRecord], Any] | None) -> tuple[str, str, Any]:
-    """``(kind, source key or error reason, record or prepare(record))`` of one item of a registry file."""
-    if not _is_registry_record(item):
-        return _NOT_REGISTRY, "", None
-    try:
-        record = registry_parse(item, path=path, source_file=file_name, data_date=when)
-    except MalformedFile as exc:
-        return _BAD_RECORD, exc.reason, None
-    return _RECORD, record.source_key, record if prepare is None else prepare(record)
-
-
-def _chunk_read(read: Callable[[Any], tuple[str, str, Any]], items: list[Any]) -> list[tuple[str, str, Any]]:
-    """:func:`_item_read` over a chunk of items (in a worker process)."""
-    return [read(item) for item in items]
-
-
-def _worker_start() -> None:
-    """A worker parses records (trees, without cycles: reference counting frees them), so its cyclic
-    garbage collector stays off, and away from the heap it inherited (scanning that copies its pages)."""
-    gc.freeze()
-    gc.disable()
-
-
-def _parallel_map(read: Callable[[Any], tuple[str, str, Any]], items: Iterator[Any],
-                  workers: int) -> Iterator[tuple[str, str, Any]]:
-    """``read`` over ``items``, in order, in chunks by ``workers`` forked processes, with at most a
-    few chunks in flight (this process reads the file and takes the results meanwhile)."""
-    # fork: the workers inherit the loaded code and data, and run nothing but the parser.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start) as pool:
-        pending: deque[Future] = deque()
-        while chunk := list(itertools.islice(items, PARALLEL_CHUNK)):
-            pending.append(pool.submit(_chunk_read, read, chunk))
-            if len(pending) >= workers * _IN_FLIGHT_PER_WORKER:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
-
-
-def parallel_workers() -> int:
-    """Worker processes worth starting for a large file: none on one core or where fork is missing."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 0
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return min(cores, 2) if cores > 1 else 0
-
-
-def file_records(path: str | Path, *, prepare: Callable[[SourceRecord], Any] | None = None,
-                 workers: int = 0) -> Iterator[Any]:
+def file_records(path: str | Path) -> Iterator[SourceRecord]:
     """The records of one DPGA file, one at a time; :class:`MalformedFile` as :func:`file_parse` raises it.
 
     A JSON array (a registry file) is streamed; any other file (one nominee, screening or review
@@ -210,11 +142,6 @@ def file_records(path: str | Path, *, prepare: Callable[[SourceRecord], Any] | N
     is not a registry record, then the first record that cannot be read, then a repeated id.
     Records are yielded as they are read, so a caller must wait for the end of the file before it
     trusts any of them.
-
-    With ``prepare``, ``prepare(record)`` is yielded instead of each record. With ``workers`` > 0,
-    the records of a registry file of :data:`PARALLEL_FROM_BYTES` or more are parsed (and prepared)
-    in that many worker processes: ``prepare`` must then be a module-level function, and what it
-    returns is what crosses back (turning a record into the bytes to store there saves pickling it twice).
     """
     path = Path(path)
     try:
@@ -222,12 +149,10 @@ def file_records(path: str | Path, *, prepare: Callable[[SourceRecord], Any] | N
     except OSError as exc:
         raise MalformedFile(str(path), f"cannot be read ({exc.strerror or exc})") from exc
     if not array:
-        for record in file_parse(path).records:
-            yield record if prepare is None else prepare(record)
+        yield from file_parse(path).records
         return
     file_name = path.name
-    read = functools.partial(_item_read, path=str(path), file_name=file_name, when=_registry_date(file_name),
-                             prepare=prepare)
+    when = _registry_date(file_name)
     record_error: MalformedFile | None = None
     repeated: str | None = None
     seen: set[str] = set()
@@ -235,32 +160,23 @@ def file_records(path: str | Path, *, prepare: Callable[[SourceRecord], Any] | N
     shape_ok = True
     try:
         with path.open("rb") as handle:
-            items = json_array_items(handle)
-
-            def serial() -> Iterator[tuple[str, str, Any]]:
-                for item in items:
-                    if shape_ok and record_error is None:
-                        yield read(item)
-                    else:  # only the shape of the rest counts now: not parsed
-                        yield (_RECORD if _is_registry_record(item) else _NOT_REGISTRY), "", None
-
-            parallel = workers > 0 and path.stat().st_size >= PARALLEL_FROM_BYTES
-            results = _parallel_map(read, items, workers) if parallel else serial()
-            for index, (kind, key, value) in enumerate(results):
+            for index, item in enumerate(json_array_items(handle)):
                 count += 1
-                if kind == _NOT_REGISTRY:
+                if not _is_registry_record(item):
                     shape_ok = False
                 if not shape_ok or record_error is not None:
-                    continue  # only the shape of the rest counts now
-                if kind == _BAD_RECORD:
-                    record_error = MalformedFile(str(path), f"record {index}: {key}")
+                    continue  # only the shape of the rest is checked now
+                try:
+                    record = registry_parse(item, path=str(path), source_file=file_name, data_date=when)
+                except MalformedFile as exc:
+                    record_error = MalformedFile(str(path), f"record {index}: {exc.reason}")
                     continue
-                if key in seen:
-                    repeated = repeated or key.split(":", 1)[1]
+                if record.source_key in seen:
+                    repeated = repeated or record.source_key.split(":", 1)[1]
                     continue
-                seen.add(key)
+                seen.add(record.source_key)
                 if repeated is None:
-                    yield value
+                    yield record
     except OSError as exc:
         raise MalformedFile(str(path), f"cannot be read ({exc.strerror or exc})") from exc
     except UnicodeDecodeError as exc:
