@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import pickle
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +15,7 @@ from dpghub.core.formats.dpga import (
     MalformedFile,
     document_parse,
     file_parse,
+    files_find,
     records_group,
     reviews_match,
     shape_detect,
@@ -334,3 +337,35 @@ def test_reviews_match_by_name_and_report_the_rest():
     refs, report = reviews_match(reviews, [GoodKeys(ref=1, names={"betatool"})])
     assert list(refs.values()) == [1]
     assert [e["kind"] for e in report] == ["review-unmatched"]
+
+
+_RELEVANCE_PIECES = st.sampled_from(
+    [",", " ", "\t", "\n", "\u2003", "&#013;", "&#13;", "&#0013;", "&#010;", "&#10;", "x", ",,", "&#", "&", "13;",
+     "a b", "&#013; &#010;", ", &#013;\n&#010;"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(_RELEVANCE_PIECES, max_size=14).map("".join))
+def test_relevance_split_by_hand_is_the_regular_expression_split(text):
+    from dpghub.core.formats.dpga.parse import _RELEVANCE_SPLIT, _relevance_split
+
+    assert _relevance_split(text) == _RELEVANCE_SPLIT.split(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(["http://a.b", "https://x.org/p.", " ", ",", "see ", "://", "ftp://c", "(", ")",
+                                      "http://", "https://x.org/p."]), max_size=8).map("".join))
+def test_first_url_is_the_first_of_all_urls(text):
+    from dpghub.core.formats.dpga.repairs import url_first, urls_in
+
+    assert url_first(text) == (urls_in(text) or [""])[0]
+
+
+def test_records_pickle_as_plain_values_and_come_back_equal():
+    records = [record for path in files_find([Path(__file__).resolve().parents[3] / "src" / "dpghub" / "data" / "dpga"])
+               for record in file_parse(path).records]
+    assert {record.shape for record in records} == {SHAPE_NOMINEE, SHAPE_REGISTRY, SHAPE_REVIEW, SHAPE_SCREENING}
+    for record in records:
+        data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+        assert b"IndicatorValue" not in data and b"Repair" not in data  # tuples, not the objects' dicts
+        assert pickle.loads(data) == record  # noqa: S301 - bytes pickled just above; every field compared

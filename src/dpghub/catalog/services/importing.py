@@ -7,6 +7,7 @@ matching, newest source wins, personal data): docs/adr/0002-import-policy.md.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import logging
@@ -16,6 +17,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -237,6 +239,19 @@ class _Light:
         return (self.data_date, self.rank, self.source_key)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a while: parsing and unpickling records (trees, without
+    cycles) allocates many containers, and the collections they trigger scan the heap for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class _Plan:
     """The outcome of the reading pass: the files, their records (light), errors, and the spool
     that holds every whole record (pickled) until the writing pass needs it."""
@@ -250,10 +265,11 @@ class _Plan:
     def load(self, lights: Iterable[_Light]) -> dict[str, SourceRecord]:
         """The whole records of ``lights``, read back from the spool (in spool order: sequential reads)."""
         out = {}
-        for light in sorted(lights, key=lambda item: item.spool_at):
-            self.spool.seek(light.spool_at)
-            # the spool is an unnamed temporary file this process wrote: no untrusted data is unpickled
-            out[light.source_key] = pickle.loads(self.spool.read(light.spool_size))  # noqa: S301
+        with _gc_paused():
+            for light in sorted(lights, key=lambda item: item.spool_at):
+                self.spool.seek(light.spool_at)
+                # the spool is an unnamed temporary file this process wrote: no untrusted data is unpickled
+                out[light.source_key] = pickle.loads(self.spool.read(light.spool_size))  # noqa: S301
         return out
 
     def close(self) -> None:
@@ -277,35 +293,36 @@ def _read(paths: Iterable[str | Path], progress: ProgressCallback | None, report
             plan.errors.append({"path": exc.path, "reason": exc.reason})
     plan.files = files = sorted(dict.fromkeys(files))
     seen_keys: dict[str, str] = {}
-    for position, path in enumerate(files, start=1):
-        here: list[_Light] = []
-        mark, spool_at = report.mark(), plan.spool.tell()
-        clash = None
-        try:
-            for record in file_records(path):
-                if record.source_key in seen_keys:
-                    clash = clash or record.source_key
-                    continue
-                entry = _record_report(record)
-                if entry:
-                    report.add(entry)
-                data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
-                here.append(_Light(record, plan.spool.tell(), len(data)))
-                plan.spool.write(data)
-            if clash:
-                raise MalformedFile(str(path), f"holds {clash}, already read from {seen_keys[clash]}")
-        except MalformedFile as exc:
-            plan.errors.append({"path": exc.path, "reason": exc.reason})
-            report.rollback(mark)
-            plan.spool.seek(spool_at)
-            plan.spool.truncate()
-        else:
-            name = str(path)
-            for light in here:
-                seen_keys[light.source_key] = name
-            plan.records += here
-        if progress:
-            progress("read", position, len(files))
+    with _gc_paused():  # what is garbage here is freed by reference counting
+        for position, path in enumerate(files, start=1):
+            here: list[_Light] = []
+            mark, spool_at = report.mark(), plan.spool.tell()
+            clash = None
+            try:
+                for record in file_records(path):
+                    if record.source_key in seen_keys:
+                        clash = clash or record.source_key
+                        continue
+                    entry = _record_report(record)
+                    if entry:
+                        report.add(entry)
+                    data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+                    here.append(_Light(record, plan.spool.tell(), len(data)))
+                    plan.spool.write(data)
+                if clash:
+                    raise MalformedFile(str(path), f"holds {clash}, already read from {seen_keys[clash]}")
+            except MalformedFile as exc:
+                plan.errors.append({"path": exc.path, "reason": exc.reason})
+                report.rollback(mark)
+                plan.spool.seek(spool_at)
+                plan.spool.truncate()
+            else:
+                name = str(path)
+                for light in here:
+                    seen_keys[light.source_key] = name
+                plan.records += here
+            if progress:
+                progress("read", position, len(files))
     return plan
 
 

@@ -47,6 +47,7 @@ from dpghub.core.formats.dpga.repairs import (
     text_clean,
     text_list,
     url_clean,
+    url_first,
     urls_in,
     yes_no,
 )
@@ -93,9 +94,12 @@ def shape_detect(data: Any) -> str | None:
 
 # --- helpers ----------------------------------------------------------------------------------
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def _sha256(data: Any) -> str:
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """SHA-256 of the record's canonical JSON (keys sorted, no spaces; one encoder for every record)."""
+    return hashlib.sha256(_CANONICAL.encode(data).encode("utf-8")).hexdigest()
 
 
 def _get(data: Any, path: str) -> Any:
@@ -151,6 +155,9 @@ def _dropped(log: RepairLog, field_name: str, value: Any, expected: str) -> None
     log.not_mapped(field_name, json.dumps(value, ensure_ascii=False)[:200], f"not {expected}; left out")
 
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
 def _organisations(items: Any, log: RepairLog) -> tuple[list[OrganisationRef], list[ContactRef]]:
     orgs: list[OrganisationRef] = []
     contacts: list[ContactRef] = []
@@ -171,7 +178,7 @@ def _organisations(items: Any, log: RepairLog) -> tuple[list[OrganisationRef], l
         contact_name = item.get("contact_name") if isinstance(item.get("contact_name"), str) else ""
         contact_email = item.get("contact_email") if isinstance(item.get("contact_email"), str) else ""
         contact_name, contact_email = contact_name.strip()[:300], contact_email.strip()[:254]
-        if contact_email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", contact_email):
+        if contact_email and not _EMAIL.fullmatch(contact_email):
             log.repaired("contact-email-dropped", f"organizations[{index}].contact_email", "not an e-mail address")
             contact_email = ""
         if contact_name or contact_email:
@@ -279,8 +286,7 @@ class _Indicators:
                 if not text:
                     continue
                 found = True
-                links = urls_in(text)
-                evidence.append({"field": path, "text": text[:4000], "url": links[0] if links else ""})
+                evidence.append({"field": path, "text": text[:4000], "url": url_first(text)})
             if found:
                 fields.append(f"{self.source_file}: {path}")
                 if path in statements:
@@ -433,6 +439,28 @@ def screening_parse(data: dict, *, path: str, folder: str, stem: str) -> SourceR
 
 
 _RELEVANCE_SPLIT = re.compile(r",?\s*&#0*13;\s*&#0*10;")
+_CR_LF = re.compile(r"&#0*13;\s*&#0*10;")
+
+
+def _relevance_split(text: str) -> list[str]:
+    """``_RELEVANCE_SPLIT.split(text)``, several times faster on long texts.
+
+    The pattern begins with optional characters, so the regular expression engine tries it at every
+    position; here the encoded line break (which starts with a literal ``&#``) is searched for and
+    the whitespace and the one comma just before it are cut off by hand, as the pattern would.
+    """
+    parts: list[str] = []
+    start = 0
+    for match in _CR_LF.finditer(text):
+        cut = match.start()
+        while cut > start and text[cut - 1].isspace():
+            cut -= 1
+        if cut > start and text[cut - 1] == ",":
+            cut -= 1
+        parts.append(text[start:cut])
+        start = match.end()
+    parts.append(text[start:])
+    return parts
 
 
 def registry_parse(data: dict, *, path: str, source_file: str, data_date: date) -> SourceRecord:
@@ -494,7 +522,7 @@ def registry_parse(data: dict, *, path: str, source_file: str, data_date: date) 
         if number and number not in numbers:
             numbers.append(number)
     raw_relevance = sdgs_block.get("relevance") if isinstance(sdgs_block.get("relevance"), str) else ""
-    parts = [text_clean(part, log, "sdgs.relevance") for part in _RELEVANCE_SPLIT.split(raw_relevance)]
+    parts = [text_clean(part, log, "sdgs.relevance") for part in _relevance_split(raw_relevance)]
     parts = [part for part in parts if part]
     if len(parts) == len(numbers) and len(parts) > 1:
         log.repaired("relevance-split", "sdgs.relevance", f"one text per SDG ({len(parts)})")

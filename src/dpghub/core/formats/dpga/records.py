@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
+from operator import attrgetter
 
-from dpghub.core.formats.dpga.repairs import RepairLog
+from dpghub.core.formats.dpga.repairs import Repair, RepairLog, Unmapped
 
 #: Shapes of source records (stored on Provenance.shape).
 SHAPE_NOMINEE = "dpga-candidates-nominee"
@@ -112,6 +113,48 @@ class SourceRecord:
     @property
     def sort_key(self) -> tuple:
         return (self.data_date, self.rank, self.source_key)
+
+    def __reduce__(self) -> tuple:
+        """Pickled as plain tuples, about twice as fast to dump and to load as the objects themselves
+        (the importer spools every record and reads it back): see :func:`_record_pack`."""
+        return _record_unpack, (_record_pack(self),)
+
+
+def _values(cls: type) -> attrgetter:
+    """A function returning the tuple of the field values of a ``cls`` object, in field order."""
+    return attrgetter(*(item.name for item in fields(cls)))
+
+
+_RECORD_FIELDS = [item.name for item in fields(SourceRecord)]
+_RECORD_VALUES = _values(SourceRecord)
+#: Fields of SourceRecord holding a list of dataclass objects: (index, class, their values).
+_RECORD_LISTS = [(_RECORD_FIELDS.index(name), cls, _values(cls)) for name, cls in (
+    ("repositories", Repo), ("licences", Licence), ("sdgs", Sdg), ("organisations", OrganisationRef),
+    ("contacts", ContactRef))]
+_INDICATORS_AT, _LOG_AT = _RECORD_FIELDS.index("indicators"), _RECORD_FIELDS.index("log")
+_INDICATOR_VALUES, _REPAIR_VALUES, _UNMAPPED_VALUES = _values(IndicatorValue), _values(Repair), _values(Unmapped)
+
+
+def _record_pack(record: SourceRecord) -> tuple:
+    """``record`` as nested tuples and lists of plain values (every field, in field order)."""
+    values = list(_RECORD_VALUES(record))
+    for index, _cls, get in _RECORD_LISTS:
+        values[index] = [get(item) for item in values[index]]
+    values[_INDICATORS_AT] = [(code, _INDICATOR_VALUES(value)) for code, value in record.indicators.items()]
+    values[_LOG_AT] = ([_REPAIR_VALUES(item) for item in record.log.repairs],
+                       [_UNMAPPED_VALUES(item) for item in record.log.unmapped])
+    return tuple(values)
+
+
+def _record_unpack(values: tuple) -> SourceRecord:
+    """The record :func:`_record_pack` packed."""
+    values = list(values)
+    for index, cls, _get in _RECORD_LISTS:
+        values[index] = [cls(*item) for item in values[index]]
+    values[_INDICATORS_AT] = {code: IndicatorValue(*value) for code, value in values[_INDICATORS_AT]}
+    repairs, unmapped = values[_LOG_AT]
+    values[_LOG_AT] = RepairLog([Repair(*item) for item in repairs], [Unmapped(*item) for item in unmapped])
+    return SourceRecord(*values)
 
 
 @dataclass

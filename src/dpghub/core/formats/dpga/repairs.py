@@ -162,8 +162,22 @@ _URL = re.compile(r"https?://[^\s,;<>\"')\]]+")
 
 def urls_in(text: str) -> list[str]:
     """Every http(s) URL in a text, in order, without trailing punctuation, unique."""
-    found = [match.rstrip(".,;:") for match in _URL.findall(text or "")]
+    if not text or "://" not in text:  # most texts have no URL: skip the regular expression
+        return []
+    found = [match.rstrip(".,;:") for match in _URL.findall(text)]
     return list(dict.fromkeys(found))
+
+
+def url_first(text: str) -> str:
+    """``urls_in(text)[0]``, or "" when the text has no URL (without looking for the others)."""
+    if not text or "://" not in text:
+        return ""
+    match = _URL.search(text)
+    return match.group().rstrip(".,;:") if match else ""
+
+
+_HTTP_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_BARE_HOST = re.compile(r"^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", re.IGNORECASE)
 
 
 def url_clean(value: Any, log: RepairLog, field_name: str) -> str:
@@ -171,9 +185,9 @@ def url_clean(value: Any, log: RepairLog, field_name: str) -> str:
     text = text_clean(value, log, field_name)
     if not text:
         return ""
-    if re.match(r"^https?://\S+$", text, re.IGNORECASE) and len(text) <= 500:
+    if len(text) <= 500 and _HTTP_URL.match(text):
         return text
-    if re.match(r"^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", text, re.IGNORECASE) and len(text) <= 490:
+    if len(text) <= 490 and _BARE_HOST.match(text):
         log.repaired("url-scheme-added", field_name)
         return "https://" + text
     found = urls_in(text)
