@@ -449,7 +449,13 @@ def goods_import(
             writer = _Writer(run, result, progress, writer_report)
             for entry in skipped:
                 result.counts["matching"][entry["kind"]] += 1
-            writer.write(plan, batch_size)
+            # what the reading pass left (the light records, the stored goods' keys) lives until the
+            # end: frozen, the collector's full passes during the writing pass no longer scan it
+            gc.freeze()
+            try:
+                writer.write(plan, batch_size)
+            finally:
+                gc.unfreeze()
             result.report_entries = len(skipped) + writer.report.total + record_report.total
             result.report = (skipped + writer.report.kept + record_report.kept)[:REPORT_LIMIT]
             result.touched_good_ids = sorted(writer.touched)
