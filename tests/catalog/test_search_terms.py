@@ -101,7 +101,9 @@ def test_bitmaps_match_the_tsvector_path():
     assert used_terms > 200  # most queries did go through the bitmaps
 
 
-def test_partial_reindex_keeps_bitmaps_in_step():
+@pytest.mark.parametrize("batch", [search._TERMS_BATCH, 7])
+def test_partial_reindex_keeps_bitmaps_in_step(batch, monkeypatch):
+    monkeypatch.setattr(search, "_TERMS_BATCH", batch)  # 7: every rebuild and update runs in many batches
     rng = random.Random(5)
     goods = _catalogue(rng, 80)
     goods_reindex(good_ids=[g.id for g in goods[:40]])
