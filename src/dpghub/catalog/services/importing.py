@@ -510,7 +510,8 @@ class _Writer:
         self.versions = standard_versions_sync()
         self.taken_slugs: set[str] = set()
         self.group_good_ids: set[int] = set()
-        self.created_ids: set[int] = set()  # goods, provenance and assessments created by this run
+        # goods, provenance rows and assessments this run created: nothing of theirs is stored to read back
+        self.created_ids: set[int] = set()
         self.created_provenance: set[int] = set()
         self.created_assessments: set[int] = set()
 
