@@ -5,35 +5,23 @@ finds no violations on any page of the way."""
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
 from dpghub.core.standard import INDICATOR_CODES
 from dpghub.review.models import Application
 from tests.browser.test_charter_flow import PASSWORD, _check_axe, _press, _sign_in, _type, _wait_for
+from tests.core.screening.helpers import MIT, make_repo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _git(repo, *args):
-    subprocess.run(["git", "-C", str(repo), "-c", "core.hooksPath=/dev/null", *args], check=True,
-                   capture_output=True)
 
 
 @pytest.fixture
 def repository(tmp_path, settings):
     """A local git repository (no network): an MIT licence that names its copyright holder."""
     settings.DPGHUB_SCREENING_ALLOW_LOCAL = True
-    repo = tmp_path / "clinic"
-    repo.mkdir()
-    _git(repo, "init", "-q")
-    (repo / "LICENSE").write_text(
-        "MIT License\n\nCopyright (c) 2024 Open Clinic Foundation\n\nPermission is hereby granted, free of "
-        "charge, to any person obtaining a copy\nof this software and associated documentation files.\n")
-    (repo / "README.md").write_text("# Open Clinic\n\nLicensed under MIT.\n")
-    _git(repo, "add", "-A")
-    _git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "first")
+    repo = make_repo(tmp_path / "clinic", {
+        "LICENSE": MIT.replace("Example Foundation", "Open Clinic Foundation"),
+        "README.md": "# Open Clinic\n\nLicensed under MIT.\n"})
     return f"file://{repo}"
 
 

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from tests.core.screening.helpers import MIT, make_repo
+
 HELPER = Path(__file__).with_name("arrangement_worker.py")
 pytestmark = pytest.mark.slow
 
@@ -37,10 +39,6 @@ def _wait(predicate, *, timeout: float, what: str):
             return value
         time.sleep(0.25)
     raise AssertionError(f"timed out waiting for {what}")
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
 
 
 def _start(args: list[str], env: dict, log: Path, cwd: Path) -> subprocess.Popen:
@@ -95,13 +93,7 @@ def test_web_celery_worker_and_beat_run_a_screening_a_scheduled_job_and_survive_
     assert waiting.returncode == 0 and "No migration is waiting." in waiting.stdout
 
     # A good whose repository is a local git repository (no network).
-    repo = tmp_path / "project"
-    repo.mkdir()
-    _git(repo, "init", "-q")
-    (repo / "LICENSE").write_text("MIT License\n\nCopyright (c) 2024 Example\n\nPermission is hereby granted, free "
-                                  "of charge, to any person obtaining a copy of this software.\n")
-    _git(repo, "add", "-A")
-    _git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "first")
+    repo = make_repo(tmp_path / "project", {"LICENSE": MIT})
     records = tmp_path / "records" / "nominees"
     records.mkdir(parents=True)
     (records / "arrangement-tool.json").write_text(json.dumps({

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -18,6 +16,7 @@ from dpghub.notifications.models import Notification
 from dpghub.review import services
 from dpghub.review.enums import ApplicationState as S
 from dpghub.review.models import Application, IndicatorVerdict
+from tests.core.screening.helpers import MIT, make_repo
 from tests.review.conftest import ANSWERS, bring_to
 
 pytestmark = pytest.mark.django_db
@@ -32,25 +31,11 @@ def _signed_in(client, user):
     return client
 
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), "-c", "core.hooksPath=/dev/null", *args], check=True,
-                   capture_output=True)
-
-
 @pytest.fixture
 def local_repo(tmp_path, settings):
     """A local git repository with an MIT licence naming its copyright holder (no network)."""
     settings.DPGHUB_SCREENING_ALLOW_LOCAL = True
-    repo = tmp_path / "project"
-    repo.mkdir()
-    _git(repo, "init", "-q")
-    (repo / "LICENSE").write_text(
-        "MIT License\n\nCopyright (c) 2024 Example Foundation\n\nPermission is hereby granted, free of charge, "
-        "to any person obtaining a copy\nof this software and associated documentation files (the \"Software\"), "
-        "to deal\nin the Software without restriction.\n")
-    (repo / "README.md").write_text("# Example\n\nLicensed under MIT.\n")
-    _git(repo, "add", "-A")
-    _git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "first")
+    repo = make_repo(tmp_path / "project", {"LICENSE": MIT, "README.md": "# Example\n\nLicensed under MIT.\n"})
     return f"file://{repo}"
 
 

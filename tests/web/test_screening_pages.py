@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-import subprocess
 import time
 
 import pytest
@@ -14,6 +13,7 @@ from dpghub.catalog.models import Good, Repository
 from dpghub.common.models import Activity, Job, JobStatus
 from dpghub.screening.models import ScreeningRun, ScreeningStatus
 from tests.catalogue import make_full_good, make_good
+from tests.core.screening.helpers import make_repo
 from tests.screening.reports import COMMIT, add_screening
 
 pytestmark = pytest.mark.django_db
@@ -184,13 +184,7 @@ def test_button_only_for_users_with_the_permission(client, dhis2, screener, visi
 @pytest.fixture
 def local_repo(tmp_path, settings):
     settings.DPGHUB_SCREENING_ALLOW_LOCAL = True
-    path = tmp_path / "project"
-    path.mkdir()
-    git = ["git", "-C", str(path), "-c", "core.hooksPath=/dev/null"]
-    (path / "README.md").write_text("# Project\n")
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "x"], check=True)
+    path = make_repo(tmp_path / "project", {"README.md": "# Project\n"})
     good = make_good("local", "Local project")
     Repository.objects.create(good=good, url=f"file://{path}")
     return good
