@@ -50,3 +50,16 @@ def outbox(settings, tmp_path):
     settings.EMAIL_BACKEND = "dpghub.common.mail.OutboxBackend"
     settings.DPGHUB_MAIL_DIR = tmp_path / "mail"
     return settings.DPGHUB_MAIL_DIR
+
+
+@pytest.fixture
+def cli(monkeypatch):
+    """The ``dpghub`` click group with every command registered, run in the test's Django (set up by
+    pytest-django, so the commands' own set-up is skipped)."""
+    from dpghub.cli import django_env
+    from dpghub.cli.main import _register
+    from dpghub.cli.main import cli as group
+
+    monkeypatch.setattr(django_env, "setup", lambda **kwargs: None)
+    _register()
+    return group

@@ -190,16 +190,6 @@ def test_shipped_data_load_if_empty(dataset, monkeypatch, settings):
 
 # --- CLI ----------------------------------------------------------------------------------------
 
-@pytest.fixture
-def cli(monkeypatch):
-    from dpghub.cli import django_env
-    from dpghub.cli.main import _register
-    from dpghub.cli.main import cli as group
-
-    monkeypatch.setattr(django_env, "setup", lambda **kwargs: None)  # pytest-django set Django up
-    _register()
-    return group
-
 
 def test_cli_import_bad_input_exits_2_naming_the_file(cli, dataset):
     bad = _break(dataset)

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from click.testing import CliRunner
 from django.test import override_settings
 
 from dpghub.charter.models import Pledge
 from dpghub.notifications.models import Notification
 from tests.charter.helpers import endorse, pledge
-
-
-@pytest.fixture
-def cli(monkeypatch):
-    from dpghub.cli import django_env
-    from dpghub.cli.main import _register
-    from dpghub.cli.main import cli as group
-
-    monkeypatch.setattr(django_env, "setup", lambda **kwargs: None)  # pytest-django set Django up
-    _register()
-    return group
 
 
 @override_settings(DPGHUB_CHARTER_REPORTING_PERIOD_DAYS=182, DPGHUB_CHARTER_REMINDER_DAYS=14)

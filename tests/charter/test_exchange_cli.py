@@ -12,15 +12,9 @@ from tests.charter.exchange_data import PLEDGES, REPORTS, goods_make
 
 
 @pytest.fixture
-def cli(monkeypatch, db):
-    from dpghub.cli import django_env
-    from dpghub.cli.main import _register
-    from dpghub.cli.main import cli as group
-
-    monkeypatch.setattr(django_env, "setup", lambda **kwargs: None)  # pytest-django set Django up
-    _register()
+def cli(cli, db):
     goods_make()
-    return group
+    return cli
 
 
 def test_import_dry_run_then_import_then_export(cli, tmp_path):

@@ -11,9 +11,6 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from dpghub.cli import django_env
-from dpghub.cli.main import _register
-from dpghub.cli.main import cli as group
 from dpghub.common.health import HEARTBEAT_STALE, broker_url_shown, check_broker, readiness
 from dpghub.common.jobs import heartbeat_record
 from dpghub.common.models import Heartbeat
@@ -86,12 +83,6 @@ def test_the_broker_url_is_shown_without_its_password():
     assert broker_url_shown("amqp://dpghub:pw@mq:5672//") == "amqp://dpghub:***@mq:5672//"
     assert broker_url_shown("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
 
-
-@pytest.fixture
-def cli(monkeypatch):
-    monkeypatch.setattr(django_env, "setup", lambda **kwargs: None)  # pytest-django set Django up
-    _register()
-    return group
 
 
 @pytest.mark.django_db

@@ -14,9 +14,6 @@ import pytest
 from click.testing import CliRunner
 from django.db import close_old_connections, connection
 
-from dpghub.cli import django_env
-from dpghub.cli.main import _register
-from dpghub.cli.main import cli as group
 from dpghub.common import jobs
 from dpghub.common.models import Heartbeat, Job, JobStatus, ScheduleRun
 from dpghub.common.schedule import SCHEDULE, Scheduled, schedule_run_due, schedule_status
@@ -173,12 +170,6 @@ def test_the_celery_schedule_task_starts_its_slot_once(settings, monkeypatch):
     assert len(recovered["started"]) == len(NAMES) - 1
     assert set(Heartbeat.objects.values_list("name", flat=True)) >= {"scheduler:celery-beat"}
 
-
-@pytest.fixture
-def cli(monkeypatch):
-    monkeypatch.setattr(django_env, "setup", lambda **kwargs: None)  # pytest-django set Django up
-    _register()
-    return group
 
 
 @pytest.mark.django_db

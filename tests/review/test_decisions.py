@@ -8,20 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from dpghub.catalog.models import Good
-from dpghub.cli import django_env
-from dpghub.cli.main import _register
-from dpghub.cli.main import cli as group
 from dpghub.review.decisions import GENESIS, decision_log_lines
 from dpghub.review.enums import ApplicationState as S
 from dpghub.review.models import DecisionLogEntry
 from tests.review.conftest import bring_to
-
-
-@pytest.fixture
-def cli(monkeypatch):
-    monkeypatch.setattr(django_env, "setup", lambda **kwargs: None)  # pytest-django set Django up
-    _register()
-    return group
 
 
 def test_each_decision_is_chained_to_the_one_before(review_world):
