@@ -18,6 +18,7 @@ from django.utils import timezone
 from dpghub.common import jobs
 from dpghub.common.jobs import JobShown, job_shown
 from dpghub.common.models import Job, JobStatus
+from tests.waiting import wait_until
 
 HELPER = Path(__file__).with_name("killable_worker.py")
 RENEWALS: list = []
@@ -119,16 +120,6 @@ def _attempts(folder: Path) -> list[tuple[int, int]]:
     return [tuple(map(int, line.split())) for line in path.read_text().splitlines() if line.strip()]
 
 
-def _wait(predicate, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.mark.slow
 def test_a_killed_worker_s_job_is_taken_up_again_within_seconds(tmp_path):
     """Real processes: serve's supervisor and its worker; the worker is killed mid-job (SIGKILL)."""
@@ -148,19 +139,19 @@ def test_a_killed_worker_s_job_is_taken_up_again_within_seconds(tmp_path):
     supervisor = subprocess.Popen([sys.executable, str(HELPER), "supervise", str(tmp_path)], env=env,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
-        (attempt, pid), = _wait(lambda: _attempts(tmp_path), timeout=60, what="the first attempt")
+        (attempt, pid), = wait_until(lambda: _attempts(tmp_path), timeout=60, what="the first attempt")
         assert attempt == 1
         first_lease = row()[2]
-        _wait(lambda: row()[2] > first_lease, timeout=10, what="the heartbeat to renew the lease")
+        wait_until(lambda: row()[2] > first_lease, timeout=10, what="the heartbeat to renew the lease")
         assert row()[0] == "running" and row()[3].endswith(f":{pid}")
         killed_at = time.monotonic()
         os.kill(pid, signal.SIGKILL)
-        second = _wait(lambda: _attempts(tmp_path)[1:], timeout=20, what="the job to be taken up again")
+        second = wait_until(lambda: _attempts(tmp_path)[1:], timeout=20, what="the job to be taken up again")
         taken_up_after = time.monotonic() - killed_at
         assert second[0][0] == 2 and second[0][1] != pid
         assert taken_up_after < 10, taken_up_after  # the lease (90 s) did not have to lapse
         (tmp_path / "finish").touch()
-        _wait(lambda: row()[0] == "succeeded", timeout=20, what="the job to finish")
+        wait_until(lambda: row()[0] == "succeeded", timeout=20, what="the job to finish")
         assert row()[1] == 2  # two attempts: once killed, once done
     finally:
         database.close()
@@ -189,13 +180,13 @@ def test_celery_a_job_whose_worker_process_is_killed_runs_again_and_completes_on
     try:
         job_id = int(subprocess.run([sys.executable, str(HELPER), "enqueue", str(tmp_path)], env=env, check=True,
                                     capture_output=True, text=True).stdout.strip())
-        (attempt, child), = _wait(lambda: _attempts(tmp_path), timeout=60, what="the first attempt")
+        (attempt, child), = wait_until(lambda: _attempts(tmp_path), timeout=60, what="the first attempt")
         assert attempt == 1 and child != worker.pid
         os.kill(child, signal.SIGKILL)
-        second = _wait(lambda: _attempts(tmp_path)[1:], timeout=30, what="the job to be taken up again")
+        second = wait_until(lambda: _attempts(tmp_path)[1:], timeout=30, what="the job to be taken up again")
         assert second[0][0] == 2 and second[0][1] != child
         (tmp_path / "finish").touch()
-        _wait(lambda: database.execute("SELECT status FROM common_job WHERE id = ?", (job_id,)).fetchone()[0]
+        wait_until(lambda: database.execute("SELECT status FROM common_job WHERE id = ?", (job_id,)).fetchone()[0]
               == "succeeded", timeout=20, what="the job to finish")
         time.sleep(1)  # a duplicate delivery, if any, would show as a third attempt
         assert len(_attempts(tmp_path)) == 2

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.core.screening.helpers import MIT, make_repo
+from tests.waiting import wait_until
 
 HELPER = Path(__file__).with_name("arrangement_worker.py")
 pytestmark = pytest.mark.slow
@@ -29,16 +30,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _wait(predicate, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _start(args: list[str], env: dict, log: Path, cwd: Path) -> subprocess.Popen:
@@ -126,27 +117,27 @@ def test_web_celery_worker_and_beat_run_a_screening_a_scheduled_job_and_survive_
         return body if body.get("status") == "succeeded" else None
 
     try:
-        _wait(lambda: _ready(port), timeout=60, what="the web process")
+        wait_until(lambda: _ready(port), timeout=60, what="the web process")
         # 1. a screening queued from the command line runs on the Celery worker; the web process shows it
         queued = subprocess.run([*dpghub, "rescreen", "arrangement-tool"], env=env, check=True, capture_output=True,
                                 text=True)
         assert "queued 1 screening" in queued.stdout, queued.stdout + queued.stderr
-        report = _wait(screening, timeout=90, what="the screening to succeed")
+        report = wait_until(screening, timeout=90, what="the screening to succeed")
         assert report["status"] == "succeeded"
 
         # 2. a job whose worker is killed mid-job (the whole Celery worker, SIGKILL)
         job_id = int(subprocess.run([sys.executable, str(HELPER), "enqueue", str(tmp_path)], env=env, check=True,
                                     capture_output=True, text=True).stdout.strip())
         attempts = tmp_path / "attempts"
-        _wait(lambda: attempts.exists() and attempts.read_text().strip(), timeout=60, what="the first attempt")
+        wait_until(lambda: attempts.exists() and attempts.read_text().strip(), timeout=60, what="the first attempt")
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
         worker = _start([sys.executable, str(HELPER), "worker", str(tmp_path)], env, logs / "worker-2.log", tmp_path)
         processes.append(worker)
         # beat's dpghub.jobs_recover (every minute) re-sends the job whose lease lapsed with its worker
-        _wait(lambda: len(attempts.read_text().split("\n")) > 2, timeout=150, what="the job to be taken up again")
+        wait_until(lambda: len(attempts.read_text().split("\n")) > 2, timeout=150, what="the job to be taken up again")
         (tmp_path / "finish").touch()
-        _wait(lambda: one("SELECT status FROM common_job WHERE id = %s", job_id) == "succeeded", timeout=60,
+        wait_until(lambda: one("SELECT status FROM common_job WHERE id = %s", job_id) == "succeeded", timeout=60,
               what="the job to finish")
         time.sleep(2)  # a duplicate delivery would show as a third attempt
         lines = attempts.read_text().split()
@@ -154,7 +145,7 @@ def test_web_celery_worker_and_beat_run_a_screening_a_scheduled_job_and_survive_
         assert one("SELECT attempts FROM common_job WHERE id = %s", job_id) == 2
 
         # 3. the scheduled jobs: beat's catch-up started today's review tick once, and it ran
-        _wait(lambda: one("SELECT j.status FROM common_schedulerun r JOIN common_job j ON j.id = r.job_id "
+        wait_until(lambda: one("SELECT j.status FROM common_schedulerun r JOIN common_job j ON j.id = r.job_id "
                           "WHERE r.name = 'review.tick'") == "succeeded", timeout=120, what="the scheduled review tick")
         assert one("SELECT count(*) FROM common_job WHERE kind = 'review.tick'") == 1
     except BaseException:
